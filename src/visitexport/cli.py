@@ -1,0 +1,179 @@
+"""The command line: thin wiring from click options to the library.
+
+Exit codes (also in the README):
+
+- 0: success; every record is valid (validate), canonical (fmt --check), converted (convert);
+- 1: the data is invalid: a record fails validation, or is not canonical under ``fmt --check``;
+- 2: usage error: an unknown option, a missing argument, a format that cannot be inferred;
+- 3: the tool could not run: a file or folder could not be read or written, or the
+  installation is broken.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__, api, report
+from .errors import InvalidRecordError, ToolError
+from .files import STDIO, expand, read_input, write_atomic
+from .schema import schema_bytes
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_TOOL = 0, 1, 2, 3
+#: Batches at least this long get a progress bar (on a terminal only).
+PROGRESS_FROM = 50
+
+T = TypeVar("T")
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ToolError as exc:
+            click.echo(f"visitexport: error: {exc}", err=True)
+            ctx.exit(EXIT_TOOL)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="visitexport")
+def main() -> None:
+    """Validate, format and convert visit records (diplomatic press releases as canonical JSON)."""
+
+
+def _progress(items: list[T], label: str) -> Iterable[T]:
+    if len(items) < PROGRESS_FROM or not sys.stderr.isatty():
+        return items
+    bar: Iterable[T] = click.progressbar(items, label=label, file=sys.stderr)
+    return bar
+
+
+def _echo_problems(error: InvalidRecordError) -> None:
+    for line in report.as_text_lines(api.FileResult(error.source, error.problems)):
+        click.echo(_colour(line), err=True)
+
+
+def _colour(line: str) -> str:
+    # click.echo strips the styling again when the stream is not a terminal.
+    head, sep, rest = line.partition(": ")
+    rule, sep2, message = rest.partition(": ")
+    if not sep2:
+        return line
+    return f"{head}{sep}{click.style(rule, fg='red', bold=True)}{sep2}{message}"
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text: path:line:col: rule: message (pointer); json: one report object; github: workflow annotations.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No summary line (text format).")
+def validate(paths: tuple[str, ...], output_format: str, quiet: bool) -> None:
+    """Check records: strict JSON, the schema, and the semantic rules.
+
+    PATHS are files, folders (searched for *.json) or - for standard input.
+    """
+    files = list(expand(paths))
+    results: list[api.FileResult] = []
+    for path in _progress(files, "validating"):
+        result = api.check_file(path)
+        results.append(result)
+        if output_format == "text":
+            for line in report.as_text_lines(result):
+                click.echo(_colour(line), err=result.error is not None)
+        elif output_format == "github":
+            for line in report.as_github(result):
+                click.echo(line)
+    if output_format == "json":
+        click.echo(report.as_json(results, __version__), nl=False)
+    elif output_format == "text" and not quiet:
+        count = report.summary(results)
+        text = f"{count['files']} file(s) checked: {count['valid']} valid, {count['invalid']} invalid"
+        if count["unreadable"]:
+            text += f", {count['unreadable']} unreadable"
+        click.echo(text + f" ({count['problems']} problem(s))", err=True)
+    if any(r.error is not None for r in results):
+        sys.exit(EXIT_TOOL)
+    sys.exit(EXIT_INVALID if any(r.problems for r in results) else EXIT_OK)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--check", is_flag=True, help="Change nothing; list the files that are not canonical and exit 1.")
+def fmt(paths: tuple[str, ...], check: bool) -> None:
+    """Rewrite records in canonical form (key order, indent, UTF-8, final newline).
+
+    PATHS are files, folders (searched for *.json) or - (standard input to standard output).
+    Only strict JSON reading must succeed; the schema is not enforced here.
+    """
+    status = EXIT_OK
+    changed = 0
+    for path in expand(paths):
+        data = read_input(path)
+        try:
+            canonical = api.format_bytes(data, path)
+        except InvalidRecordError as exc:
+            _echo_problems(exc)
+            status = EXIT_INVALID
+            continue
+        if path == STDIO and not check:
+            write_atomic(STDIO, canonical)
+        elif canonical != data:
+            changed += 1
+            if check:
+                click.echo(f"would reformat {path}")
+                status = EXIT_INVALID
+            else:
+                write_atomic(path, canonical)
+                click.echo(f"reformatted {path}", err=True)
+    if changed and not check:
+        click.echo(f"{changed} file(s) reformatted", err=True)
+    sys.exit(status)
+
+
+#: Output formats `convert` can write, and the file extensions that imply them.
+_WRITERS: dict[str, Callable[[api.Record], bytes]] = {
+    "text": lambda record: api.render_text(record).encode("utf-8"),
+}
+_EXTENSIONS = {".txt": "text", ".text": "text"}
+
+
+@main.command()
+@click.argument("source")
+@click.option("--to", "target", type=click.Choice(sorted(_WRITERS)), help="Output format (default: from -o's extension).")
+@click.option("-o", "--output", default=STDIO, show_default=True, help="Output file, or - for standard output.")
+def convert(source: str, target: str | None, output: str) -> None:
+    """Convert a record (SOURCE.json, or - for standard input) to another format.
+
+    The record is fully validated first; nothing is written unless it is valid.
+    --to text renders the release's plain text from the document layer.
+    """
+    if target is None:
+        target = _EXTENSIONS.get(Path(output).suffix.lower())
+        if target is None:
+            raise click.UsageError("say which format to write with --to (or give -o a known extension such as .txt)")
+    try:
+        record = api.load(source)
+    except InvalidRecordError as exc:
+        _echo_problems(exc)
+        sys.exit(EXIT_INVALID)
+    write_atomic(output, _WRITERS[target](record))
+
+
+@main.command()
+def schema() -> None:
+    """Print the bundled JSON Schema (the contract every record follows)."""
+    write_atomic(STDIO, schema_bytes())
+
+
+def run() -> None:  # pragma: no cover - console entry for `python -m`
+    main(prog_name="visitexport")

@@ -1,0 +1,280 @@
+"""Strict JSON reading, and finding where in the text a value lies.
+
+Python's `json` module accepts things a record must not contain: duplicate keys
+(the last one silently wins), NaN and Infinity, lone surrogates written as
+``\\ud800`` escapes. `parse` refuses all of them, and invalid UTF-8, a byte
+order mark and nesting deeper than `MAX_DEPTH`, each as a `Problem` with a line
+and column.
+
+Canonical files take a fast path through orjson (see `parse`); others go
+through the standard library's C parser with two cheap hooks; the slow,
+pure-Python `scan` runs only after something went wrong, to say where.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from .errors import InvalidRecordError
+from .problems import Problem
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "Locator", "escape_pointer", "parse", "scan"]
+
+#: Larger files are refused before parsing: a release is tens of kilobytes.
+MAX_BYTES = 64 * 1024 * 1024
+#: Deeper nesting is refused. The seed needs 16 levels; 48 leaves room for
+#: lists nested five deep and stays far from Python's recursion limit in the
+#: reference validator, which recurses several frames per level.
+MAX_DEPTH = 48
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+class _BadConstant(Exception):
+    pass
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _DuplicateKey
+    return obj
+
+
+def _constant(name: str) -> Any:
+    raise _BadConstant(name)
+
+
+def escape_pointer(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+class Locator:
+    """Turns character offsets into 1-based (line, column)."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def parse(data: bytes, source: str = "<input>") -> tuple[Any, str]:
+    """Parse one JSON document strictly; return the value and the decoded text.
+
+    Raises `InvalidRecordError` with every problem found in the text.
+    """
+    if len(data) > MAX_BYTES:
+        raise InvalidRecordError(
+            source, [Problem(1, 1, "", "json.size", f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}")]
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise InvalidRecordError(
+            source, [Problem(1, 1, "", "json.encoding", "file starts with a UTF-8 byte order mark; save it without one")]
+        )
+    # Fast path for canonical files, the usual case in a repository that runs
+    # `visitexport fmt`: orjson already refuses NaN, invalid UTF-8 and lone
+    # surrogates, and if writing the parsed value back gives the very same bytes,
+    # the text cannot have held a duplicate key (it would have been lost).
+    try:
+        value = orjson.loads(data)
+    except (orjson.JSONDecodeError, RecursionError):
+        pass
+    else:
+        if orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n" == data:
+            return value, data.decode("utf-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _byte_position(data, exc.start)
+        raise InvalidRecordError(
+            source,
+            [Problem(line, column, "", "json.encoding", f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); records are UTF-8")],
+        ) from None
+    try:
+        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        raise InvalidRecordError(
+            source, [Problem(exc.lineno, exc.colno, "", "json.syntax", f"invalid JSON: {exc.msg}")]
+        ) from None
+    except (_DuplicateKey, _BadConstant, RecursionError):
+        found = _scan_problems(text) or [Problem(1, 1, "", "json.syntax", "invalid JSON")]
+        raise InvalidRecordError(source, found) from None
+    # A lone surrogate can only come from a \\uD800-\\uDFFF escape: raw ones
+    # cannot survive strict UTF-8 decoding. Most records have no such escape.
+    if ("\\ud" in text or "\\uD" in text) and (problems := _scan_problems(text)):
+        raise InvalidRecordError(source, problems)
+    return value, text
+
+
+@dataclass
+class Scan:
+    """What `scan` found: value positions by pointer, and the problems it met."""
+
+    positions: dict[str, int] = field(default_factory=dict)
+    key_positions: dict[str, int] = field(default_factory=dict)
+    duplicates: list[tuple[str, int]] = field(default_factory=list)
+    constants: list[tuple[str, int]] = field(default_factory=list)
+    surrogates: list[tuple[str, int]] = field(default_factory=list)
+    too_deep: tuple[str, int] | None = None
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"')
+_SCALAR = re.compile(r"-?Infinity|NaN|true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
+def _lone_surrogate(token: str) -> bool:
+    try:
+        json.loads(token).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+@dataclass
+class _Frame:
+    pointer: str
+    is_object: bool
+    index: int = 0
+    keys: set[str] = field(default_factory=set)
+
+
+def scan(text: str, max_depth: int = MAX_DEPTH) -> Scan:
+    """Walk JSON text without recursion, recording where every value starts.
+
+    Tolerant by design: it is used to explain failures, so it stops quietly at
+    the first thing it cannot read and returns what it learned so far.
+    """
+    out = Scan()
+    stack: list[_Frame] = []
+    pos = _WS.match(text, 0).end()  # type: ignore[union-attr]
+    pointer = ""
+    n = len(text)
+
+    def read_key(frame: _Frame, at: int) -> tuple[str, int] | None:
+        m = _STRING.match(text, at)
+        if m is None:
+            return None
+        token = m.group()
+        key = json.loads(token)
+        child = f"{frame.pointer}/{escape_pointer(key)}"
+        if _lone_surrogate(token):
+            out.surrogates.append((child, at))
+        if key in frame.keys:
+            out.duplicates.append((child, at))
+        frame.keys.add(key)
+        out.key_positions.setdefault(child, at)
+        at = _WS.match(text, m.end()).end()  # type: ignore[union-attr]
+        if not text.startswith(":", at):
+            return None
+        return child, _WS.match(text, at + 1).end()  # type: ignore[union-attr]
+
+    while pos < n:
+        # Read the value that starts at `pos`.
+        out.positions.setdefault(pointer, pos)
+        char = text[pos]
+        if char in "{[":
+            if len(stack) >= max_depth:
+                out.too_deep = (pointer, pos)
+                return out
+            frame = _Frame(pointer, char == "{")
+            stack.append(frame)
+            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            if not text.startswith("}" if frame.is_object else "]", pos):
+                if frame.is_object:
+                    got = read_key(frame, pos)
+                    if got is None:
+                        return out
+                    pointer, pos = got
+                else:
+                    pointer = f"{frame.pointer}/0"
+                continue
+            stack.pop()
+            pos += 1
+        elif char == '"':
+            m = _STRING.match(text, pos)
+            if m is None:
+                return out
+            if "\\u" in m.group() and _lone_surrogate(m.group()):
+                out.surrogates.append((pointer, pos))
+            pos = m.end()
+        else:
+            m = _SCALAR.match(text, pos)
+            if m is None:
+                return out
+            if m.group().endswith(("NaN", "Infinity")):
+                out.constants.append((pointer, pos))
+            pos = m.end()
+        # After a value: close finished containers, then move to the next slot.
+        while True:
+            pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+            if not stack or pos >= n:
+                return out
+            frame = stack[-1]
+            if text[pos] == ",":
+                pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+                if frame.is_object:
+                    got = read_key(frame, pos)
+                    if got is None:
+                        return out
+                    pointer, pos = got
+                else:
+                    frame.index += 1
+                    pointer = f"{frame.pointer}/{frame.index}"
+                break
+            if text[pos] in "}]":
+                stack.pop()
+                pos += 1
+                continue
+            return out
+    return out
+
+
+def _scan_problems(text: str) -> list[Problem]:
+    found = scan(text)
+    where = Locator(text)
+    problems: list[Problem] = []
+
+    def add(pointer: str, offset: int, rule: str, message: str) -> None:
+        problems.append(Problem(*where.at(offset), pointer, rule, message))
+
+    for pointer, offset in found.duplicates:
+        key = pointer.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~")
+        add(pointer, offset, "json.duplicate-key", f"duplicate key {key!r}: each key may appear once per object")
+    for pointer, offset in found.constants:
+        add(pointer, offset, "json.constant", "NaN and Infinity are not JSON; write a number or leave the field out")
+    for pointer, offset in found.surrogates:
+        add(pointer, offset, "json.surrogate", "lone surrogate escape (\\uD800-\\uDFFF without its pair) cannot be stored as UTF-8")
+    if found.too_deep is not None:
+        pointer, offset = found.too_deep
+        add(pointer, offset, "json.depth", f"nesting deeper than {MAX_DEPTH} levels")
+    return sorted(problems)
+
+
+def iter_values(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+    """Every value in a parsed document with its JSON Pointer, parents first."""
+    stack: list[tuple[str, Any]] = [(pointer, value)]
+    while stack:
+        here, item = stack.pop()
+        yield here, item
+        if isinstance(item, dict):
+            stack.extend((f"{here}/{escape_pointer(k)}", v) for k, v in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend((f"{here}/{i}", v) for i, v in reversed(list(enumerate(item))))

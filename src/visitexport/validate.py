@@ -1,0 +1,178 @@
+"""Validation: strict JSON, then the schema, then the semantic rules.
+
+A clean record costs one C-level parse, one compiled schema check and one
+pass of the semantic rules. Everything that explains a failure (the reference
+validator's messages, the scan that finds lines and columns) runs only when
+something is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from . import json_, semantic
+from .errors import InvalidRecordError
+from .problems import Problem
+from .schema import fast_check, load_schema
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+
+__all__ = ["check_bytes", "check_record", "validate_record"]
+
+
+def check_bytes(data: bytes, source: str = "<input>") -> tuple[Any, list[Problem]]:
+    """Parse and check one file's bytes; return the record (None if unreadable) and its problems."""
+    try:
+        value, text = json_.parse(data, source)
+    except InvalidRecordError as exc:
+        return None, list(exc.problems)
+    return value, check_record(value, text)
+
+
+def check_record(record: Any, text: str | None = None) -> list[Problem]:
+    """Every problem of a parsed record; `text` (its JSON source) lets problems carry line and column."""
+    if fast_check()(record):
+        findings = [(f.pointer, f.rule, f.message) for f in semantic.check(record)]
+    else:
+        findings = _schema_findings(record)
+    if not findings:
+        return []
+    scan = json_.scan(text) if text is not None else None
+    locator = json_.Locator(text) if text is not None else None
+    problems = []
+    for pointer, rule, message in findings:
+        line = column = 0
+        if scan is not None and locator is not None:
+            offset = _offset(scan, pointer)
+            line, column = locator.at(offset)
+        problems.append(Problem(line, column, pointer, rule, message))
+    return sorted(problems)
+
+
+def validate_record(record: Any, source: str = "<record>") -> None:
+    """Raise `InvalidRecordError` unless `record` is valid."""
+    problems = check_record(record)
+    if problems:
+        raise InvalidRecordError(source, problems)
+
+
+def _offset(scan: json_.Scan, pointer: str) -> int:
+    """Where the value at `pointer` starts, or its nearest ancestor that exists."""
+    if pointer in scan.key_positions and pointer not in scan.positions:
+        return scan.key_positions[pointer]
+    while pointer not in scan.positions and pointer:
+        pointer = pointer.rsplit("/", 1)[0]
+    return scan.positions.get(pointer, 0)
+
+
+# --- schema messages -----------------------------------------------------------
+
+
+def _pointer(path: Iterable[Any]) -> str:
+    return "".join(f"/{json_.escape_pointer(str(p))}" for p in path)
+
+
+def _schema_findings(record: Any) -> list[tuple[str, str, str]]:
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    validator = _reference_validator(Draft202012Validator, FormatChecker)
+    found: list[tuple[str, str, str]] = []
+    try:
+        errors = list(validator.iter_errors(record))
+    except RecursionError:
+        return [("", "json.depth", f"nesting deeper than {json_.MAX_DEPTH} levels")]
+    for error in errors:
+        for leaf in _closest(error):
+            found.append(_explain(leaf))
+    return sorted(set(found))
+
+
+_VALIDATOR: list[Any] = []
+
+
+def _reference_validator(cls: Any, format_checker: Any) -> Any:
+    if not _VALIDATOR:
+        _VALIDATOR.append(cls(load_schema(), format_checker=format_checker(formats=("date",))))
+    return _VALIDATOR[0]
+
+
+def _closest(error: ValidationError) -> list[ValidationError]:
+    """For oneOf/anyOf, the errors of the branch the value was most likely meant for."""
+    if error.validator not in ("oneOf", "anyOf") or not error.context:
+        return [error]
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+
+    def distance(errors: list[ValidationError]) -> tuple[int, int, int]:
+        depth = len(error.relative_path)
+        # A wrong discriminator ('type': 'list' against the paragraph branch) or
+        # a wrong JSON type at the value itself rules a branch out first.
+        wrong_kind = any(
+            (e.validator == "const" and len(e.absolute_path) == depth + 1)
+            or (e.validator in ("type", "enum", "pattern", "const") and len(e.absolute_path) == depth)
+            for e in errors
+        )
+        shallow = sum(1 for e in errors if len(e.absolute_path) == len(error.absolute_path))
+        return int(wrong_kind), shallow, len(errors)
+
+    ranked = sorted(branches.values(), key=distance)
+    best = ranked[0]
+    if distance(best)[0] and all(distance(b)[0] for b in ranked):
+        return [error]  # no branch fits at all: say so once, in the oneOf's own words
+    return [leaf for sub in best for leaf in _closest(sub)]
+
+
+def _explain(error: ValidationError) -> tuple[str, str, str]:
+    pointer = _pointer(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    title = str(schema.get("title", "value")).lower()
+    instance = error.instance
+    keyword = str(error.validator)
+    message = error.message
+    if keyword == "additionalProperties":
+        extra = sorted(set(instance) - set(schema.get("properties", {})))
+        if extra:
+            pointer = f"{pointer}/{json_.escape_pointer(extra[0])}"
+            allowed = ", ".join(schema.get("properties", {}))
+            message = f"unknown property {extra[0]!r}" + (f" (and {len(extra) - 1} more)" if len(extra) > 1 else "")
+            message += f"; allowed here: {allowed}"
+    elif keyword == "required":
+        message = f"{message.split(' is a required')[0]} is required in a {title}"
+    elif keyword == "pattern" and instance == "" and schema.get("minLength", 0) > 0:
+        return pointer, "schema.minLength", "empty text: leave the field out instead"
+    elif keyword == "pattern" and isinstance(instance, str):
+        message = _text_message(instance, title, str(schema.get("description", "")))
+    elif keyword == "enum" and len(schema.get("enum", [])) > 12:
+        message = f"{instance!r} is not a valid {title}: {schema.get('description', '')}"
+    elif keyword in ("oneOf", "anyOf"):
+        message = f"{instance!r} is not a valid {title}: {schema.get('description', '')}"
+    elif keyword == "maxLength" and isinstance(instance, str):
+        message = f"text is {len(instance):,} characters; the limit is {schema['maxLength']:,}"
+        if schema["maxLength"] == 32767:
+            message += " (what one spreadsheet cell holds)"
+    elif keyword == "minLength" and instance == "":
+        message = "empty text: leave the field out instead"
+    elif keyword == "minItems" and instance == []:
+        message = "empty list: leave the field out instead"
+    elif keyword == "type" and instance is None:
+        message = "null is not allowed: leave the field out instead"
+    elif keyword == "format":
+        message = f"{instance!r} is not a real calendar date"
+    return pointer, f"schema.{keyword}", message
+
+
+def _text_message(text: str, title: str, description: str) -> str:
+    for char in text:
+        code = ord(char)
+        if code in (0xFFFE, 0xFFFF) or (code < 0x20 and char not in "\t\n\r"):
+            return f"{title} contains U+{code:04X}, which XML 1.0 cannot carry"
+    if "\n" in text or "\r" in text:
+        return f"{title} must be one line: it contains a line break"
+    if "\t" in text:
+        return f"{title} contains a tab; use spaces"
+    if text != text.strip(" "):
+        return f"{title} has leading or trailing spaces"
+    return f"{text!r} is not a valid {title}: {description}"
