@@ -17,7 +17,6 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -123,16 +122,16 @@ def parse(data: bytes, source: str = "<input>") -> tuple[Any, str]:
     return value, text
 
 
-@dataclass
 class Scan:
     """What `scan` found: value positions by pointer, and the problems it met."""
 
-    positions: dict[str, int] = field(default_factory=dict)
-    key_positions: dict[str, int] = field(default_factory=dict)
-    duplicates: list[tuple[str, int]] = field(default_factory=list)
-    constants: list[tuple[str, int]] = field(default_factory=list)
-    surrogates: list[tuple[str, int]] = field(default_factory=list)
-    too_deep: tuple[str, int] | None = None
+    def __init__(self) -> None:
+        self.positions: dict[str, int] = {}
+        self.key_positions: dict[str, int] = {}
+        self.duplicates: list[tuple[str, int]] = []
+        self.constants: list[tuple[str, int]] = []
+        self.surrogates: list[tuple[str, int]] = []
+        self.too_deep: tuple[str, int] | None = None
 
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -148,12 +147,14 @@ def _lone_surrogate(token: str) -> bool:
     return False
 
 
-@dataclass
 class _Frame:
-    pointer: str
-    is_object: bool
-    index: int = 0
-    keys: set[str] = field(default_factory=set)
+    __slots__ = ("index", "is_object", "keys", "pointer")
+
+    def __init__(self, pointer: str, is_object: bool) -> None:
+        self.pointer = pointer
+        self.is_object = is_object
+        self.index = 0
+        self.keys: set[str] = set()
 
 
 def scan(text: str, max_depth: int = MAX_DEPTH) -> Scan:

@@ -1,5 +1,8 @@
 """Problems are values, not exceptions: each carries a rule id and a location.
 
+Plain named tuples rather than dataclasses: they sort by place for free, and
+importing `dataclasses` alone would add a noticeable share to start-up.
+
 A validation run collects every problem it can find in a file and hands them
 back together, so a user fixes a file once rather than once per error.
 Exceptions (see `errors`) are reserved for the moments the library must stop.
@@ -7,13 +10,12 @@ Exceptions (see `errors`) are reserved for the moments the library must stop.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Problem"]
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a record.
 
     `line` and `column` are 1-based and point at the offending value in the
@@ -31,10 +33,4 @@ class Problem:
     message: str
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "line": self.line,
-            "column": self.column,
-            "pointer": self.pointer,
-            "rule": self.rule,
-            "message": self.message,
-        }
+        return dict(self._asdict())

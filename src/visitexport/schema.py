@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -59,7 +58,6 @@ def fast_check() -> Callable[[Any], bool]:
     return is_valid
 
 
-@dataclass
 class Shape:
     """The object and array structure the schema gives a place in a record.
 
@@ -68,9 +66,10 @@ class Shape:
     the branches agree on the order of the keys they share.
     """
 
-    order: list[str] = field(default_factory=list)
-    properties: dict[str, Shape] = field(default_factory=dict)
-    items: Shape | None = None
+    def __init__(self) -> None:
+        self.order: list[str] = []
+        self.properties: dict[str, Shape] = {}
+        self.items: Shape | None = None
 
 
 def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

@@ -30,9 +30,7 @@ from __future__ import annotations
 import calendar
 import difflib
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from .json_ import MAX_DEPTH
 
@@ -55,8 +53,7 @@ RULES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     pointer: str
     rule: str
     message: str
@@ -73,81 +70,99 @@ _BLOCK, _PERSON, _ORG, _PLACE, _ENGAGEMENT, _STATEMENT, _OUTCOME, _DOCUMENT = (
     "outcome",
     "referenced document",
 )
+_PARTY = (_PERSON, _ORG)
+
+# Dates are compared as ISO strings, which order like the days they name. A
+# month or year is widened to its first and last day; "-31" serves as the last
+# day of any month, since it sorts after every real day of that month and
+# before the first day of the next.
+Span = tuple[str, str]
 
 
-def _bounds(value: str) -> tuple[date, date]:
-    """Earliest and latest day of a day, month or year date."""
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) == 3:
-        day = date(*parts)
-        return day, day
-    if len(parts) == 2:
-        year, month = parts
-        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-    return date(parts[0], 1, 1), date(parts[0], 12, 31)
+def _bounds(value: str) -> Span:
+    if len(value) == 10:
+        return value, value
+    if len(value) == 7:
+        return f"{value}-01", f"{value}-31"
+    return f"{value}-01-01", f"{value}-12-31"
 
 
-def _when(value: dict[str, Any]) -> tuple[date, date]:
-    if "date" in value:
-        return _bounds(value["date"])
-    return _bounds(value["earliest"])[0], _bounds(value["latest"])[1]
+def _describe(span: Span) -> str:
+    lo, hi = span
+    if hi.endswith("-31"):  # "-31" stands for a month's end: name the real day
+        year, month = int(hi[:4]), int(hi[5:7])
+        hi = f"{hi[:8]}{calendar.monthrange(year, month)[1]:02d}"
+    return lo if lo == hi else f"{lo}..{hi}"
 
 
-def _describe(lo: date, hi: date) -> str:
-    return lo.isoformat() if lo == hi else f"{lo.isoformat()}..{hi.isoformat()}"
+def _join(*parts: object) -> str:
+    return "/".join(map(str, parts))
 
 
 class _Checker:
+    """One pass over a schema-valid record.
+
+    Pointers are built only when a rule fails: a clean record, the common case
+    in CI, should cost little more than the walk itself.
+    """
+
     def __init__(self, record: dict[str, Any]) -> None:
         self.record = record
         self.kinds: dict[str, str] = {}
-        self.first: dict[str, str] = {}
-        self.texts: dict[str, list[str]] = {}
+        self.first: dict[str, tuple[object, ...]] = {}
+        self.block_ids: set[str] = set()
+        # The texts of the document in reading order; a block's texts are the
+        # slice `spans[id]` of this list, so nothing is copied per level.
+        self.all_texts: list[str] = []
+        self.spans: dict[str, tuple[int, int]] = {}
         self.findings: list[Finding] = []
 
     def add(self, pointer: str, rule: str, message: str) -> None:
         self.findings.append(Finding(pointer, rule, message))
 
     # --- ids -------------------------------------------------------------
-    def define(self, pointer: str, ident: str, kind: str) -> None:
+    def define(self, ident: str, kind: str, base: str, *parts: object) -> None:
         if ident in self.kinds:
             self.add(
-                f"{pointer}/id",
+                _join(base, *parts, "id"),
                 "id.duplicate",
-                f"id {ident!r} is already used by the {self.kinds[ident]} at {self.first[ident]}; ids must be unique",
+                f"id {ident!r} is already used by the {self.kinds[ident]} at {_join(*self.first[ident])}; "
+                "ids must be unique",
             )
             return
         self.kinds[ident] = kind
-        self.first[ident] = pointer
+        self.first[ident] = (base, *parts)
 
-    def blocks(self, blocks: list[dict[str, Any]], pointer: str, depth: int) -> list[str]:
-        """Define block ids; return the texts under these blocks, in reading order."""
-        under: list[str] = []
+    def blocks(self, blocks: list[dict[str, Any]], pointer: str, depth: int) -> None:
+        """Define block ids and record the texts under each block."""
+        texts = self.all_texts
         for n, block in enumerate(blocks):
-            here = f"{pointer}/{n}"
             # A block object sits `depth` containers deep; its own arrays go two further.
             if depth + 2 > MAX_DEPTH:
-                self.add(here, "json.depth", f"nesting deeper than {MAX_DEPTH} levels")
+                self.add(_join(pointer, n), "json.depth", f"nesting deeper than {MAX_DEPTH} levels")
                 continue
-            self.define(here, block["id"], _BLOCK)
+            ident = block["id"]
+            self.define(ident, _BLOCK, pointer, n)
+            self.block_ids.add(ident)
+            start = len(texts)
             kind = block["type"]
             if kind == "paragraph":
-                own = [block["text"]]
+                texts.append(block["text"])
             elif kind == "section":
-                own = [block["heading"], *self.blocks(block.get("blocks", []), f"{here}/blocks", depth + 2)]
+                texts.append(block["heading"])
+                if "blocks" in block:
+                    self.blocks(block["blocks"], f"{pointer}/{n}/blocks", depth + 2)
             elif kind == "table":
-                own = [cell for row in block["rows"] for cell in row if cell]
+                texts.extend(cell for row in block["rows"] for cell in row if cell)
             else:
-                own = []
                 for i, item in enumerate(block["items"]):
-                    item_here = f"{here}/items/{i}"
-                    self.define(item_here, item["id"], _BLOCK)
-                    item_texts = self.blocks(item["blocks"], f"{item_here}/blocks", depth + 4)
-                    self.texts[item["id"]] = item_texts
-                    own += item_texts
-            self.texts[block["id"]] = own
-            under += own
-        return under
+                    item_pointer = f"{pointer}/{n}/items/{i}"
+                    self.define(item["id"], _BLOCK, item_pointer)
+                    self.block_ids.add(item["id"])
+                    item_start = len(texts)
+                    self.blocks(item["blocks"], f"{item_pointer}/blocks", depth + 4)
+                    self.spans[item["id"]] = (item_start, len(texts))
+            self.spans[ident] = (start, len(texts))
 
     def engagements(self, items: list[dict[str, Any]], pointer: str, depth: int) -> Iterator[tuple[str, dict[str, Any]]]:
         for n, engagement in enumerate(items):
@@ -155,28 +170,25 @@ class _Checker:
             if depth + 3 > MAX_DEPTH:
                 self.add(here, "json.depth", f"nesting deeper than {MAX_DEPTH} levels")
                 continue
-            self.define(here, engagement["id"], _ENGAGEMENT)
+            self.define(engagement["id"], _ENGAGEMENT, here)
             yield here, engagement
-            yield from self.engagements(engagement.get("engagements", []), f"{here}/engagements", depth + 2)
+            if "engagements" in engagement:
+                yield from self.engagements(engagement["engagements"], f"{here}/engagements", depth + 2)
 
     def collect(self) -> list[tuple[str, dict[str, Any]]]:
         record = self.record
         self.blocks(record["document"]["body"], "/document/body", 3)
-        for key, kind in (
-            ("people", _PERSON),
-            ("organisations", _ORG),
-            ("places", _PLACE),
-        ):
-            for n, thing in enumerate(record.get(key, [])):
-                self.define(f"/{key}/{n}", thing["id"], kind)
+        for key, kind in (("people", _PERSON), ("organisations", _ORG), ("places", _PLACE)):
+            for n, thing in enumerate(record.get(key, ())):
+                self.define(thing["id"], kind, f"/{key}", n)
         engagements = list(self.engagements(record.get("engagements", []), "/engagements", 2))
         for key, kind in (("statements", _STATEMENT), ("outcomes", _OUTCOME), ("referenced_documents", _DOCUMENT)):
-            for n, thing in enumerate(record.get(key, [])):
-                self.define(f"/{key}/{n}", thing["id"], kind)
+            for n, thing in enumerate(record.get(key, ())):
+                self.define(thing["id"], kind, f"/{key}", n)
         return engagements
 
     # --- references ----------------------------------------------------------
-    def ref(self, pointer: str, ident: str, *kinds: str) -> bool:
+    def ref(self, ident: str, kinds: tuple[str, ...], base: str, *parts: object) -> bool:
         found = self.kinds.get(ident)
         if found in kinds:
             return True
@@ -188,174 +200,189 @@ class _Checker:
             near = difflib.get_close_matches(ident, [i for i, k in self.kinds.items() if k in kinds], n=1)
             if near:
                 message += f"; did you mean {near[0]!r}?"
-            elif ident.upper() != ident and len(ident) == 2:
+            elif len(ident) == 2 and ident.isalpha():
                 message += f"; for a side, write the country code in capitals ({ident.upper()!r})"
-        self.add(pointer, "ref.unresolved", message)
+        self.add(_join(base, *parts), "ref.unresolved", message)
         return False
 
-    def party(self, pointer: str, value: str) -> None:
-        # Upper case means a country code, which the schema has already checked.
-        if not value.isupper():
-            self.ref(pointer, value, _PERSON, _ORG)
+    def parties(self, values: list[str], base: str) -> None:
+        for n, value in enumerate(values):
+            # Upper case means a country code, which the schema has already checked.
+            if not value.isupper():
+                self.ref(value, _PARTY, base, n)
 
     def sources(self, pointer: str, thing: dict[str, Any]) -> None:
+        if self.block_ids.issuperset(thing["sources"]):
+            return
         for n, ident in enumerate(thing["sources"]):
-            if self.kinds.get(ident) == _BLOCK:
+            if ident in self.block_ids:
                 continue
             found = self.kinds.get(ident)
             if found:
                 message = f"source {ident!r} is a {found}, not a block of the document"
             else:
                 message = f"source {ident!r} is not a block of the document"
-                near = difflib.get_close_matches(ident, [i for i, k in self.kinds.items() if k == _BLOCK], n=1)
+                near = difflib.get_close_matches(ident, sorted(self.block_ids), n=1)
                 if near:
                     message += f"; did you mean {near[0]!r}?"
             self.add(f"{pointer}/sources/{n}", "ref.source-block", message)
 
-    def verbatim(self, pointer: str, words: str, thing: dict[str, Any], what: str) -> None:
-        texts = [t for ident in thing["sources"] for t in self.texts.get(ident, [])]
-        if texts and not any(words in t for t in texts):
+    def verbatim(self, words: str, thing: dict[str, Any], pointer: str, what: str) -> None:
+        texts = self.all_texts
+        spans = [self.spans[i] for i in thing["sources"] if i in self.spans]
+        if spans and not any(words in text for a, b in spans for text in texts[a:b]):
             self.add(pointer, "text.not-in-source", f"the {what} does not occur verbatim in any of its source blocks")
 
     # --- the rules -----------------------------------------------------------
     def run(self) -> list[Finding]:
         record = self.record
         engagements = self.collect()
-        release_day = date.fromisoformat(record["release"]["date"])
-        self.ref("/release/issuer", record["release"]["issuer"], _ORG)
+        release_day: str = record["release"]["date"]
+        self.ref(record["release"]["issuer"], (_ORG,), "/release/issuer")
 
-        visit_span: tuple[date, date] | None = None
+        visit_span: Span | None = None
         visit = record.get("visit")
         if visit:
-            self.ref("/visit/principal", visit["principal"], _PERSON)
-            for n, place in enumerate(visit.get("places", [])):
-                self.ref(f"/visit/places/{n}", place, _PLACE)
+            self.visit(visit, release_day)
             visit_span = self.period("/visit/period", visit["period"])
-            if visit_span:
-                if visit["status"] == "completed" and visit_span[0] > release_day:
-                    self.add("/visit/status", "date.status", f"a completed visit cannot start after the release ({release_day})")
-                if visit["status"] == "announced" and visit_span[1] < release_day:
-                    self.add("/visit/status", "date.status", f"an announced visit cannot end before the release ({release_day})")
-            self.sources("/visit", visit)
-            for n, leg in enumerate(visit.get("legs", [])):
-                here = f"/visit/legs/{n}"
-                if leg["country"] not in visit["countries"]:
-                    self.add(f"{here}/country", "visit.leg-country", f"{leg['country']} is not one of the visit's countries")
-                for i, place in enumerate(leg.get("places", [])):
-                    self.ref(f"{here}/places/{i}", place, _PLACE)
-                if "period" in leg and (span := self.period(f"{here}/period", leg["period"])) and visit_span:
-                    self.within(f"{here}/period", span, visit_span, "the visit period")
-                self.sources(here, leg)
 
         for key in ("people", "organisations", "places"):
-            for n, thing in enumerate(record.get(key, [])):
-                if key == "organisations" and "parent" in thing:
-                    self.ref(f"/organisations/{n}/parent", thing["parent"], _ORG)
+            for n, thing in enumerate(record.get(key, ())):
+                if "parent" in thing:
+                    self.ref(thing["parent"], (_ORG,), "/organisations", n, "parent")
                 self.sources(f"/{key}/{n}", thing)
 
-        spans: dict[str, tuple[date, date]] = {}
         for here, engagement in engagements:
-            span = self.when(f"{here}/date", engagement["date"])
-            if span:
-                spans[engagement["id"]] = span
-                self.status(f"{here}/status", engagement["status"], span, release_day)
-                if visit_span and here.count("/") == 2:
-                    self.within(f"{here}/date", span, visit_span, "the visit period")
-                for i, child in enumerate(engagement.get("engagements", [])):
-                    child_span = _when(child["date"]) if "date" in child else None
-                    if child_span and self.ordered(child["date"]):
-                        self.within(f"{here}/engagements/{i}/date", child_span, span, "its engagement's date")
-            if "place" in engagement:
-                self.ref(f"{here}/place", engagement["place"], _PLACE)
-            self.times(here, engagement)
-            seen: set[str] = set()
-            for i, participant in enumerate(engagement.get("participants", [])):
-                p_here = f"{here}/participants/{i}"
-                person = participant["person"]
-                if self.ref(f"{p_here}/person", person, _PERSON) and person in seen:
-                    self.add(f"{p_here}/person", "ref.duplicate-participant", f"{person!r} is already a participant of this engagement")
-                seen.add(person)
-                if "organisation" in participant:
-                    self.ref(f"{p_here}/organisation", participant["organisation"], _ORG)
-            self.sources(here, engagement)
+            self.engagement(here, engagement, visit_span, release_day)
 
-        for n, statement in enumerate(record.get("statements", [])):
+        for n, statement in enumerate(record.get("statements", ())):
             here = f"/statements/{n}"
-            self.party(f"{here}/speaker", statement["speaker"])
+            speaker = statement["speaker"]
+            if not speaker.isupper():
+                self.ref(speaker, _PARTY, here, "speaker")
             if "delivered_by" in statement:
-                self.ref(f"{here}/delivered_by", statement["delivered_by"], _PERSON)
-            for i, party in enumerate(statement.get("addressees", [])):
-                self.party(f"{here}/addressees/{i}", party)
+                self.ref(statement["delivered_by"], (_PERSON,), here, "delivered_by")
+            if "addressees" in statement:
+                self.parties(statement["addressees"], f"{here}/addressees")
             if "engagement" in statement:
-                self.ref(f"{here}/engagement", statement["engagement"], _ENGAGEMENT)
+                self.ref(statement["engagement"], (_ENGAGEMENT,), here, "engagement")
             self.sources(here, statement)
-            self.verbatim(f"{here}/attribution", statement["attribution"], statement, "attribution")
+            self.verbatim(statement["attribution"], statement, f"{here}/attribution", "attribution")
 
-        for n, outcome in enumerate(record.get("outcomes", [])):
+        for n, outcome in enumerate(record.get("outcomes", ())):
             here = f"/outcomes/{n}"
-            for key in ("parties", "addressees"):
-                for i, party in enumerate(outcome.get(key, [])):
-                    self.party(f"{here}/{key}/{i}", party)
+            self.parties(outcome["parties"], f"{here}/parties")
+            if "addressees" in outcome:
+                self.parties(outcome["addressees"], f"{here}/addressees")
             if "engagement" in outcome:
-                self.ref(f"{here}/engagement", outcome["engagement"], _ENGAGEMENT)
+                self.ref(outcome["engagement"], (_ENGAGEMENT,), here, "engagement")
             if "place" in outcome:
-                self.ref(f"{here}/place", outcome["place"], _PLACE)
-            for i, doc in enumerate(outcome.get("documents", [])):
-                self.ref(f"{here}/documents/{i}", doc, _DOCUMENT)
+                self.ref(outcome["place"], (_PLACE,), here, "place")
+            for i, doc in enumerate(outcome.get("documents", ())):
+                self.ref(doc, (_DOCUMENT,), here, "documents", i)
             if "due" in outcome and (span := self.when(f"{here}/due", outcome["due"])) and span[1] < release_day:
                 self.add(
                     f"{here}/due",
                     "date.due-before-release",
-                    f"due {_describe(*span)} is before the release date {release_day}",
+                    f"due {_describe(span)} is before the release date {release_day}",
                 )
             self.sources(here, outcome)
-            self.verbatim(f"{here}/quote", outcome["quote"], outcome, "quote")
+            self.verbatim(outcome["quote"], outcome, f"{here}/quote", "quote")
 
-        for n, doc in enumerate(record.get("referenced_documents", [])):
+        for n, doc in enumerate(record.get("referenced_documents", ())):
             here = f"/referenced_documents/{n}"
-            for i, party in enumerate(doc.get("parties", [])):
-                self.party(f"{here}/parties/{i}", party)
+            if "parties" in doc:
+                self.parties(doc["parties"], f"{here}/parties")
             if "date" in doc:
                 self.when(f"{here}/date", doc["date"])
             self.sources(here, doc)
         return self.findings
 
+    def visit(self, visit: dict[str, Any], release_day: str) -> None:
+        self.ref(visit["principal"], (_PERSON,), "/visit/principal")
+        for n, place in enumerate(visit.get("places", ())):
+            self.ref(place, (_PLACE,), "/visit/places", n)
+        span = self.period("/visit/period", visit["period"])
+        if span:
+            if visit["status"] == "completed" and span[0] > release_day:
+                self.add("/visit/status", "date.status", f"a completed visit cannot start after the release ({release_day})")
+            if visit["status"] == "announced" and span[1] < release_day:
+                self.add("/visit/status", "date.status", f"an announced visit cannot end before the release ({release_day})")
+        self.sources("/visit", visit)
+        for n, leg in enumerate(visit.get("legs", ())):
+            here = f"/visit/legs/{n}"
+            if leg["country"] not in visit["countries"]:
+                self.add(f"{here}/country", "visit.leg-country", f"{leg['country']} is not one of the visit's countries")
+            for i, place in enumerate(leg.get("places", ())):
+                self.ref(place, (_PLACE,), here, "places", i)
+            if "period" in leg and (leg_span := self.period(f"{here}/period", leg["period"])) and span:
+                self.within(f"{here}/period", leg_span, span, "the visit period")
+            self.sources(here, leg)
+
+    def engagement(self, here: str, engagement: dict[str, Any], visit_span: Span | None, release_day: str) -> None:
+        span = self.when(f"{here}/date", engagement["date"])
+        if span:
+            self.status(f"{here}/status", engagement["status"], span, release_day)
+            if visit_span and here.count("/") == 2:
+                self.within(f"{here}/date", span, visit_span, "the visit period")
+            for i, child in enumerate(engagement.get("engagements", ())):
+                child_date = child["date"]
+                if "date" in child_date or child_date["earliest"] < child_date["latest"]:
+                    self.within(f"{here}/engagements/{i}/date", _when(child_date), span, "its engagement's date")
+        if "place" in engagement:
+            self.ref(engagement["place"], (_PLACE,), here, "place")
+        if "times" in engagement:
+            self.times(here, engagement["times"])
+        if "participants" in engagement:
+            seen: set[str] = set()
+            for i, participant in enumerate(engagement["participants"]):
+                person = participant["person"]
+                if self.ref(person, (_PERSON,), here, "participants", i, "person") and person in seen:
+                    self.add(
+                        f"{here}/participants/{i}/person",
+                        "ref.duplicate-participant",
+                        f"{person!r} is already a participant of this engagement",
+                    )
+                seen.add(person)
+                if "organisation" in participant:
+                    self.ref(participant["organisation"], (_ORG,), here, "participants", i, "organisation")
+        self.sources(here, engagement)
+
     # --- date helpers ---------------------------------------------------------
-    def ordered(self, value: dict[str, Any]) -> bool:
-        return "date" in value or value["earliest"] < value["latest"]
+    def when(self, pointer: str, value: dict[str, Any]) -> Span | None:
+        if "date" in value:
+            day: str = value["date"]
+            return day, day
+        earliest, latest = value["earliest"], value["latest"]
+        if earliest < latest:
+            return earliest, latest
+        self.add(
+            pointer,
+            "date.bounds",
+            "earliest and latest are the same day; write it as an exact date ('date', with 'printed')"
+            if earliest == latest
+            else f"earliest {earliest} is after latest {latest}",
+        )
+        return None
 
-    def when(self, pointer: str, value: dict[str, Any]) -> tuple[date, date] | None:
-        if not self.ordered(value):
-            same = value["earliest"] == value["latest"]
-            self.add(
-                pointer,
-                "date.bounds",
-                "earliest and latest are the same day; write it as an exact date ('date', with 'printed')"
-                if same
-                else f"earliest {value['earliest']} is after latest {value['latest']}",
-            )
-            return None
-        return _when(value)
-
-    def period(self, pointer: str, value: dict[str, Any]) -> tuple[date, date] | None:
+    def period(self, pointer: str, value: dict[str, Any]) -> Span | None:
         start, end = _bounds(value["start"]), _bounds(value["end"])
         if end[1] < start[0]:
             self.add(f"{pointer}/end", "date.end-before-start", f"the period ends ({value['end']}) before it starts ({value['start']})")
             return None
         return start[0], end[1]
 
-    def within(self, pointer: str, span: tuple[date, date], outer: tuple[date, date], what: str) -> None:
+    def within(self, pointer: str, span: Span, outer: Span, what: str) -> None:
         if span[0] < outer[0] or span[1] > outer[1]:
-            self.add(pointer, "date.outside-visit", f"{_describe(*span)} is outside {what} ({_describe(*outer)})")
+            self.add(pointer, "date.outside-visit", f"{_describe(span)} is outside {what} ({_describe(outer)})")
 
-    def status(self, pointer: str, status: str, span: tuple[date, date], release_day: date) -> None:
+    def status(self, pointer: str, status: str, span: Span, release_day: str) -> None:
         if status == "held" and span[0] > release_day:
-            self.add(pointer, "date.status", f"marked held but dated {_describe(*span)}, after the release ({release_day})")
+            self.add(pointer, "date.status", f"marked held but dated {_describe(span)}, after the release ({release_day})")
         elif status == "planned" and span[1] < release_day:
-            self.add(pointer, "date.status", f"marked planned but dated {_describe(*span)}, before the release ({release_day})")
+            self.add(pointer, "date.status", f"marked planned but dated {_describe(span)}, before the release ({release_day})")
 
-    def times(self, pointer: str, engagement: dict[str, Any]) -> None:
-        clocks = engagement.get("times", [])
+    def times(self, pointer: str, clocks: list[dict[str, Any]]) -> None:
         if len(clocks) < 2:
             return
 
@@ -380,6 +407,205 @@ class _Checker:
                     )
 
 
+def _when(value: dict[str, Any]) -> Span:
+    if "date" in value:
+        return value["date"], value["date"]
+    return value["earliest"], value["latest"]
+
+
 def check(record: dict[str, Any]) -> list[Finding]:
     """Every semantic problem of a schema-valid record, in the order found."""
+    if _clean(record):
+        return []
     return _Checker(record).run()
+
+
+class _Dirty(Exception):
+    """Raised inside `_clean` at the first sign of a problem."""
+
+
+def _clean(record: dict[str, Any]) -> bool:
+    """True when no rule of `_Checker` would fire.
+
+    The same rules as `_Checker`, checked in bulk with sets and without
+    building a single pointer or message: validating a clean record (the
+    usual case in CI) then costs a fraction of the full pass. When it says
+    anything is off, `_Checker` runs to say exactly what and where.
+    `tests/test_semantic.py` holds the two to the same verdict.
+    """
+    try:
+        return _clean_or_raise(record)
+    except _Dirty:
+        return False
+
+
+def _clean_or_raise(record: dict[str, Any]) -> bool:
+    texts: list[str] = []
+    spans: dict[str, tuple[int, int]] = {}
+    ids: list[str] = []
+
+    def walk(blocks: list[dict[str, Any]], depth: int) -> None:
+        if depth + 2 > MAX_DEPTH:
+            raise _Dirty
+        for block in blocks:
+            ident = block["id"]
+            ids.append(ident)
+            start = len(texts)
+            kind = block["type"]
+            if kind == "paragraph":
+                texts.append(block["text"])
+            elif kind == "section":
+                texts.append(block["heading"])
+                if "blocks" in block:
+                    walk(block["blocks"], depth + 2)
+            elif kind == "list":
+                for item in block["items"]:
+                    ids.append(item["id"])
+                    item_start = len(texts)
+                    walk(item["blocks"], depth + 4)
+                    spans[item["id"]] = (item_start, len(texts))
+            else:
+                texts.extend(cell for row in block["rows"] for cell in row if cell)
+            spans[ident] = (start, len(texts))
+
+    walk(record["document"]["body"], 3)
+    blocks = set(ids)
+
+    def flat(items: list[dict[str, Any]], depth: int) -> list[dict[str, Any]]:
+        if depth + 3 > MAX_DEPTH:
+            raise _Dirty
+        out = []
+        for item in items:
+            out.append(item)
+            if "engagements" in item:
+                out += flat(item["engagements"], depth + 2)
+        return out
+
+    people = record.get("people", [])
+    organisations = record.get("organisations", [])
+    places = record.get("places", [])
+    engagements = flat(record.get("engagements", []), 2)
+    statements = record.get("statements", [])
+    outcomes = record.get("outcomes", [])
+    documents = record.get("referenced_documents", [])
+    person_ids = {p["id"] for p in people}
+    org_ids = {o["id"] for o in organisations}
+    place_ids = {p["id"] for p in places}
+    engagement_ids = {e["id"] for e in engagements}
+    document_ids = {d["id"] for d in documents}
+    for things in (people, organisations, places, engagements, statements, outcomes, documents):
+        ids.extend(thing["id"] for thing in things)
+    if len(set(ids)) != len(ids):
+        raise _Dirty
+
+    party_ids = person_ids | org_ids
+    release_day: str = record["release"]["date"]
+    wanted: list[tuple[set[str], list[str]]] = [
+        (org_ids, [record["release"]["issuer"]]),
+        (org_ids, [o["parent"] for o in organisations if "parent" in o]),
+    ]
+    visit_span = None
+    visit = record.get("visit")
+    if visit:
+        wanted.append((person_ids, [visit["principal"]]))
+        wanted.append((place_ids, visit.get("places", [])))
+        visit_span = _clean_period(visit["period"])
+        if (visit["status"] == "completed" and visit_span[0] > release_day) or (
+            visit["status"] == "announced" and visit_span[1] < release_day
+        ):
+            raise _Dirty
+        for leg in visit.get("legs", ()):
+            if leg["country"] not in visit["countries"]:
+                raise _Dirty
+            wanted.append((place_ids, leg.get("places", [])))
+            if "period" in leg:
+                _clean_within(_clean_period(leg["period"]), visit_span)
+            _clean_sources(blocks, leg)
+        _clean_sources(blocks, visit)
+    for thing in (*people, *organisations, *places):
+        _clean_sources(blocks, thing)
+
+    top = {id(e) for e in record.get("engagements", ())}
+    for engagement in engagements:
+        span = _clean_when(engagement["date"])
+        status = engagement["status"]
+        if (status == "held" and span[0] > release_day) or (status == "planned" and span[1] < release_day):
+            raise _Dirty
+        if visit_span and id(engagement) in top:
+            _clean_within(span, visit_span)
+        for child in engagement.get("engagements", ()):
+            _clean_within(_clean_when(child["date"]), span)
+        if "place" in engagement:
+            wanted.append((place_ids, [engagement["place"]]))
+        if "times" in engagement and len(engagement["times"]) > 1:
+            raise _Dirty  # rare enough to leave to the full pass
+        participants = engagement.get("participants", ())
+        persons = [p["person"] for p in participants]
+        if len(set(persons)) != len(persons):
+            raise _Dirty
+        wanted.append((person_ids, persons))
+        wanted.append((org_ids, [p["organisation"] for p in participants if "organisation" in p]))
+        _clean_sources(blocks, engagement)
+
+    def parties(values: list[str]) -> list[str]:
+        return [v for v in values if not v.isupper()]
+
+    for statement in statements:
+        wanted.append((party_ids, parties([statement["speaker"], *statement.get("addressees", ())])))
+        if "delivered_by" in statement:
+            wanted.append((person_ids, [statement["delivered_by"]]))
+        if "engagement" in statement:
+            wanted.append((engagement_ids, [statement["engagement"]]))
+        _clean_sources(blocks, statement)
+        _clean_verbatim(texts, spans, statement["attribution"], statement)
+    for outcome in outcomes:
+        wanted.append((party_ids, parties([*outcome["parties"], *outcome.get("addressees", ())])))
+        if "engagement" in outcome:
+            wanted.append((engagement_ids, [outcome["engagement"]]))
+        if "place" in outcome:
+            wanted.append((place_ids, [outcome["place"]]))
+        wanted.append((document_ids, outcome.get("documents", [])))
+        if "due" in outcome and _clean_when(outcome["due"])[1] < release_day:
+            raise _Dirty
+        _clean_sources(blocks, outcome)
+        _clean_verbatim(texts, spans, outcome["quote"], outcome)
+    for doc in documents:
+        wanted.append((party_ids, parties(doc.get("parties", []))))
+        if "date" in doc:
+            _clean_when(doc["date"])
+        _clean_sources(blocks, doc)
+    return all(known.issuperset(refs) for known, refs in wanted)
+
+
+def _clean_sources(blocks: set[str], thing: dict[str, Any]) -> None:
+    if not blocks.issuperset(thing["sources"]):
+        raise _Dirty
+
+
+def _clean_verbatim(texts: list[str], spans: dict[str, tuple[int, int]], words: str, thing: dict[str, Any]) -> None:
+    for ident in thing["sources"]:
+        a, b = spans[ident]
+        for text in texts[a:b]:
+            if words in text:
+                return
+    raise _Dirty
+
+
+def _clean_when(value: dict[str, Any]) -> Span:
+    if "date" in value:
+        return value["date"], value["date"]
+    if value["earliest"] < value["latest"]:
+        return value["earliest"], value["latest"]
+    raise _Dirty
+
+
+def _clean_period(value: dict[str, Any]) -> Span:
+    start, end = _bounds(value["start"])[0], _bounds(value["end"])[1]
+    if end < start:
+        raise _Dirty
+    return start, end
+
+
+def _clean_within(span: Span, outer: Span) -> None:
+    if span[0] < outer[0] or span[1] > outer[1]:
+        raise _Dirty
