@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -24,7 +23,7 @@ import orjson
 from .errors import InvalidRecordError
 from .problems import Problem
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "Locator", "escape_pointer", "parse", "scan"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "Locator", "Scan", "escape_pointer", "parse", "scan", "too_deep"]
 
 #: Larger files are refused before parsing: a release is tens of kilobytes.
 MAX_BYTES = 64 * 1024 * 1024
@@ -269,13 +268,18 @@ def _scan_problems(text: str) -> list[Problem]:
     return sorted(problems)
 
 
-def iter_values(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
-    """Every value in a parsed document with its JSON Pointer, parents first."""
-    stack: list[tuple[str, Any]] = [(pointer, value)]
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> str | None:
+    """The pointer of the first container nested deeper than `limit`, if any (no recursion)."""
+    stack: list[tuple[str, Any, int]] = [("", value, 1)]
     while stack:
-        here, item = stack.pop()
-        yield here, item
+        pointer, item, depth = stack.pop()
         if isinstance(item, dict):
-            stack.extend((f"{here}/{escape_pointer(k)}", v) for k, v in reversed(item.items()))
+            children: Any = item.items()
         elif isinstance(item, list):
-            stack.extend((f"{here}/{i}", v) for i, v in reversed(list(enumerate(item))))
+            children = enumerate(item)
+        else:
+            continue
+        if depth > limit:
+            return pointer
+        stack.extend((f"{pointer}/{escape_pointer(str(k))}", v, depth + 1) for k, v in children)
+    return None

@@ -231,7 +231,11 @@ class _Checker:
         texts = self.all_texts
         spans = [self.spans[i] for i in thing["sources"] if i in self.spans]
         if spans and not any(words in text for a, b in spans for text in texts[a:b]):
-            self.add(pointer, "text.not-in-source", f"the {what} does not occur verbatim in any of its source blocks")
+            self.add(
+                pointer,
+                "text.not-in-source",
+                f"the {what} does not occur verbatim in its source blocks ({', '.join(thing['sources'])})",
+            )
 
     # --- the rules -----------------------------------------------------------
     def run(self) -> list[Finding]:
@@ -243,8 +247,7 @@ class _Checker:
         visit_span: Span | None = None
         visit = record.get("visit")
         if visit:
-            self.visit(visit, release_day)
-            visit_span = self.period("/visit/period", visit["period"])
+            visit_span = self.visit(visit, release_day)
 
         for key in ("people", "organisations", "places"):
             for n, thing in enumerate(record.get(key, ())):
@@ -298,7 +301,7 @@ class _Checker:
             self.sources(here, doc)
         return self.findings
 
-    def visit(self, visit: dict[str, Any], release_day: str) -> None:
+    def visit(self, visit: dict[str, Any], release_day: str) -> Span | None:
         self.ref(visit["principal"], (_PERSON,), "/visit/principal")
         for n, place in enumerate(visit.get("places", ())):
             self.ref(place, (_PLACE,), "/visit/places", n)
@@ -318,6 +321,7 @@ class _Checker:
             if "period" in leg and (leg_span := self.period(f"{here}/period", leg["period"])) and span:
                 self.within(f"{here}/period", leg_span, span, "the visit period")
             self.sources(here, leg)
+        return span
 
     def engagement(self, here: str, engagement: dict[str, Any], visit_span: Span | None, release_day: str) -> None:
         span = self.when(f"{here}/date", engagement["date"])

@@ -33,21 +33,29 @@ def check_bytes(data: bytes, source: str = "<input>") -> tuple[Any, list[Problem
 
 def check_record(record: Any, text: str | None = None) -> list[Problem]:
     """Every problem of a parsed record; `text` (its JSON source) lets problems carry line and column."""
+    scan: json_.Scan | None = None
     if fast_check()(record):
         findings = [(f.pointer, f.rule, f.message) for f in semantic.check(record)]
     else:
-        findings = _schema_findings(record)
+        # The reference validator recurses: refuse excessive nesting before it runs.
+        scan = json_.scan(text) if text is not None else None
+        deep = scan.too_deep[0] if scan is not None and scan.too_deep else json_.too_deep(record)
+        if deep is not None:
+            findings = [(deep, "json.depth", f"nesting deeper than {json_.MAX_DEPTH} levels")]
+        else:
+            findings = _schema_findings(record)
     if not findings:
         return []
-    scan = json_.scan(text) if text is not None else None
-    locator = json_.Locator(text) if text is not None else None
+    if text is None:
+        return sorted(Problem(0, 0, pointer, rule, message) for pointer, rule, message in findings)
+    scan = scan or json_.scan(text)
+    locator = json_.Locator(text)
     problems = []
     for pointer, rule, message in findings:
-        line = column = 0
-        if scan is not None and locator is not None:
-            offset = _offset(scan, pointer)
-            line, column = locator.at(offset)
-        problems.append(Problem(line, column, pointer, rule, message))
+        # An unknown property is pointed at by its key; anything else by its value.
+        key_first = rule == "schema.additionalProperties" and pointer in scan.key_positions
+        offset = scan.key_positions[pointer] if key_first else _offset(scan, pointer)
+        problems.append(Problem(*locator.at(offset), pointer, rule, message))
     return sorted(problems)
 
 
@@ -60,8 +68,6 @@ def validate_record(record: Any, source: str = "<record>") -> None:
 
 def _offset(scan: json_.Scan, pointer: str) -> int:
     """Where the value at `pointer` starts, or its nearest ancestor that exists."""
-    if pointer in scan.key_positions and pointer not in scan.positions:
-        return scan.key_positions[pointer]
     while pointer not in scan.positions and pointer:
         pointer = pointer.rsplit("/", 1)[0]
     return scan.positions.get(pointer, 0)
@@ -86,7 +92,9 @@ def _schema_findings(record: Any) -> list[tuple[str, str, str]]:
     for error in errors:
         for leaf in _closest(error):
             found.append(_explain(leaf))
-    return sorted(set(found))
+    # A value of the wrong JSON type fails its other keywords too; say it once.
+    mistyped = {pointer for pointer, rule, _ in found if rule == "schema.type"}
+    return sorted({f for f in set(found) if f[1] == "schema.type" or f[0] not in mistyped})
 
 
 _VALIDATOR: list[Any] = []
@@ -128,7 +136,9 @@ def _closest(error: ValidationError) -> list[ValidationError]:
 def _explain(error: ValidationError) -> tuple[str, str, str]:
     pointer = _pointer(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
-    title = str(schema.get("title", "value")).lower()
+    # Name the field as the record spells it ('summary'), else by the schema's title.
+    last = error.absolute_path[-1] if error.absolute_path else None
+    title = last if isinstance(last, str) else str(schema.get("title", "value")).lower()
     instance = error.instance
     keyword = str(error.validator)
     message = error.message
@@ -159,6 +169,16 @@ def _explain(error: ValidationError) -> tuple[str, str, str]:
         message = "empty list: leave the field out instead"
     elif keyword == "type" and instance is None:
         message = "null is not allowed: leave the field out instead"
+    elif keyword == "uniqueItems" and isinstance(instance, list):
+        seen: list[Any] = []
+        for index, item in enumerate(instance):
+            if item in seen:
+                pointer = f"{pointer}/{index}"
+                message = f"item {index} repeats item {seen.index(item)}; list each value once"
+                break
+            seen.append(item)
+    elif keyword == "const":
+        message = f"{instance!r} is not allowed here: {title} must be {schema['const']!r}"
     elif keyword == "format":
         message = f"{instance!r} is not a real calendar date"
     return pointer, f"schema.{keyword}", message
