@@ -3,8 +3,10 @@
 Python's `json` module accepts things a record must not contain: duplicate keys
 (the last one silently wins), NaN and Infinity, lone surrogates written as
 ``\\ud800`` escapes. `parse` refuses all of them, and invalid UTF-8, a byte
-order mark and nesting deeper than `MAX_DEPTH`, each as a `Problem` with a line
-and column.
+order mark and nesting too deep for the parser, each as a `Problem` with a
+line and column. Nesting deeper than `MAX_DEPTH` is refused by validation,
+which checks it only where a record can nest or once it is known to be
+invalid, so clean records do not pay for a second walk.
 
 Canonical files take a fast path through orjson (see `parse`); others go
 through the standard library's C parser with two cheap hooks; the slow,
@@ -23,7 +25,7 @@ import orjson
 from .errors import InvalidRecordError
 from .problems import Problem
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "Locator", "Scan", "escape_pointer", "parse", "scan", "too_deep"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "Locator", "Scan", "escape_pointer", "parse", "scan", "surrogates", "too_deep"]
 
 #: Larger files are refused before parsing: a release is tens of kilobytes.
 MAX_BYTES = 64 * 1024 * 1024
@@ -266,6 +268,31 @@ def _scan_problems(text: str) -> list[Problem]:
         pointer, offset = found.too_deep
         add(pointer, offset, "json.depth", f"nesting deeper than {MAX_DEPTH} levels")
     return sorted(problems)
+
+
+def surrogates(value: Any) -> list[str]:
+    """Pointers of the keys and strings in `value` that hold a lone surrogate."""
+    found = []
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        pointer, item = stack.pop()
+        pairs: Any = item.items() if isinstance(item, dict) else enumerate(item) if isinstance(item, list) else ()
+        for key, child in pairs:
+            here = f"{pointer}/{escape_pointer(str(key))}"
+            if (isinstance(key, str) and _has_surrogate(key)) or (isinstance(child, str) and _has_surrogate(child)):
+                found.append(here)
+            stack.append((here, child))
+    if isinstance(value, str) and _has_surrogate(value):
+        found.append("")
+    return sorted(found)
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> str | None:

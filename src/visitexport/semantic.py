@@ -387,21 +387,10 @@ class _Checker:
             self.add(pointer, "date.status", f"marked planned but dated {_describe(span)}, before the release ({release_day})")
 
     def times(self, pointer: str, clocks: list[dict[str, Any]]) -> None:
-        if len(clocks) < 2:
-            return
-
-        def utc(clock: dict[str, Any], key: str) -> int | None:
-            if key not in clock:
-                return None
-            h, m, *_ = (int(x) for x in clock[key].split(":"))
-            sign = 1 if clock["utc_offset"][0] == "+" else -1
-            oh, om = (int(x) for x in clock["utc_offset"][1:].split(":"))
-            return (h * 60 + m - sign * (oh * 60 + om)) % (24 * 60)
-
         first = clocks[0]
         for n, clock in enumerate(clocks[1:], 1):
             for key in ("start", "end"):
-                a, b = utc(first, key), utc(clock, key)
+                a, b = _utc_minutes(first, key), _utc_minutes(clock, key)
                 if a is not None and b is not None and a != b:
                     self.add(
                         f"{pointer}/times/{n}/{key}",
@@ -409,6 +398,27 @@ class _Checker:
                         f"{clock[key]} at {clock['utc_offset']} is not the same moment as "
                         f"{first[key]} at {first['utc_offset']}",
                     )
+
+
+def _utc_minutes(clock: dict[str, Any], key: str) -> int | None:
+    """Minutes after midnight UTC of a clock's start or end (None if not printed)."""
+    if key not in clock:
+        return None
+    hours, minutes = int(clock[key][:2]), int(clock[key][3:5])
+    offset = clock["utc_offset"]
+    sign = 1 if offset[0] == "+" else -1
+    return (hours * 60 + minutes - sign * (int(offset[1:3]) * 60 + int(offset[4:6]))) % (24 * 60)
+
+
+def _clean_times(clocks: list[dict[str, Any]]) -> None:
+    for key in ("start", "end"):
+        first = _utc_minutes(clocks[0], key)
+        if first is None:
+            continue
+        for clock in clocks[1:]:
+            other = _utc_minutes(clock, key)
+            if other is not None and other != first:
+                raise _Dirty
 
 
 def _when(value: dict[str, Any]) -> Span:
@@ -541,8 +551,8 @@ def _clean_or_raise(record: dict[str, Any]) -> bool:
             _clean_within(_clean_when(child["date"]), span)
         if "place" in engagement:
             wanted.append((place_ids, [engagement["place"]]))
-        if "times" in engagement and len(engagement["times"]) > 1:
-            raise _Dirty  # rare enough to leave to the full pass
+        if "times" in engagement:
+            _clean_times(engagement["times"])
         participants = engagement.get("participants", ())
         persons = [p["person"] for p in participants]
         if len(set(persons)) != len(persons):

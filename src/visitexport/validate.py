@@ -34,7 +34,13 @@ def check_bytes(data: bytes, source: str = "<input>") -> tuple[Any, list[Problem
 def check_record(record: Any, text: str | None = None) -> list[Problem]:
     """Every problem of a parsed record; `text` (its JSON source) lets problems carry line and column."""
     scan: json_.Scan | None = None
-    if fast_check()(record):
+    try:
+        fast_valid = fast_check()(record)
+    except UnicodeEncodeError:
+        # Only a record built in Python can get here: parsing refuses lone
+        # surrogates, which the compiled engine cannot even read.
+        return sorted(Problem(0, 0, pointer, "json.surrogate", _SURROGATE) for pointer in json_.surrogates(record))
+    if fast_valid:
         findings = [(f.pointer, f.rule, f.message) for f in semantic.check(record)]
     else:
         # The reference validator recurses: refuse excessive nesting before it runs.
@@ -57,6 +63,9 @@ def check_record(record: Any, text: str | None = None) -> list[Problem]:
         offset = scan.key_positions[pointer] if key_first else _offset(scan, pointer)
         problems.append(Problem(*locator.at(offset), pointer, rule, message))
     return sorted(problems)
+
+
+_SURROGATE = "lone surrogate (U+D800-U+DFFF without its pair) cannot be stored as UTF-8"
 
 
 def validate_record(record: Any, source: str = "<record>") -> None:
