@@ -15,7 +15,10 @@ from typing import Any
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [ROOT / "examples" / "kono-russia-2000.json", *sorted((ROOT / "tests" / "cases" / "valid").glob("*.json"))]
+SOURCES = [
+    ROOT / "examples" / "kono-russia-2000.json",
+    *sorted((ROOT / "tests" / "cases" / "valid").glob("*.json")),
+]
 RECORDS: list[Any] = [json.loads(p.read_text(encoding="utf-8")) for p in SOURCES]
 
 

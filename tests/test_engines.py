@@ -53,13 +53,29 @@ def sub_validators(name: str) -> tuple[Any, Any]:
     )
 
 
-TEXTY = ["line", "cell", "label", "id", "date", "partial_date", "time", "utc_offset", "time_zone", "duration", "url",
-         "language", "country", "party"]
+TEXTY = [
+    "line",
+    "cell",
+    "label",
+    "id",
+    "date",
+    "partial_date",
+    "time",
+    "utc_offset",
+    "time_zone",
+    "duration",
+    "url",
+    "language",
+    "country",
+    "party",
+]
 
 
 @pytest.mark.parametrize("name", TEXTY)
 @settings(max_examples=200, deadline=None)
-@given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=12) | st.from_regex(r"[0-9A-Za-z:+\-.PTHM/ ]{0,12}"))
+@given(
+    text=st.text(alphabet=st.characters(codec="utf-8"), max_size=12) | st.from_regex(r"[0-9A-Za-z:+\-.PTHM/ ]{0,12}")
+)
 def test_engines_agree_on_any_text(name: str, text: str) -> None:
     fast, reference = sub_validators(name)
     assert fast.is_valid(text) == reference.is_valid(text), repr(text)

@@ -37,7 +37,7 @@ def test_canonical_and_compact_spellings_give_the_same_value() -> None:
         (b'{"x": {"k": 1, "k": 1}}', [("json.duplicate-key", 1, 16, "/x/k")]),
         # Duplicates in a canonical-looking file must not slip through the fast path.
         (b'{\n  "a": 1,\n  "a": 1\n}\n', [("json.duplicate-key", 3, 3, "/a")]),
-        (b'[NaN]', [("json.constant", 1, 2, "/0")]),
+        (b"[NaN]", [("json.constant", 1, 2, "/0")]),
         (b'{"v": Infinity}', [("json.constant", 1, 7, "/v")]),
         (b'{"v": -Infinity}', [("json.constant", 1, 7, "/v")]),
         (b'{"v": "\\ud800"}', [("json.surrogate", 1, 7, "/v")]),

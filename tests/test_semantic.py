@@ -60,7 +60,11 @@ def test_nesting_past_the_limit_in_a_valid_shape(example: dict[str, Any]) -> Non
     record = copy.deepcopy(example)
     block: dict[str, Any] = {"id": "deep", "type": "paragraph", "text": "x"}
     for n in range(12):
-        block = {"id": f"deep{n}", "type": "list", "items": [{"id": f"deep{n}.i", "label": "-", "blocks": [block]}]}
+        block = {
+            "id": f"deep{n}",
+            "type": "list",
+            "items": [{"id": f"deep{n}.i", "label": "-", "blocks": [block]}],
+        }
     record["document"]["body"].append(block)
     assert fast_check()(record)
     assert [f.rule for f in semantic.check(record)] == ["json.depth"]

@@ -1,11 +1,11 @@
 """The public Python API: the same verbs as the command line.
 
-    >>> import visitexport
-    >>> record = visitexport.load("examples/kono-russia-2000.json")
-    >>> visitexport.check(record)
-    []
-    >>> visitexport.render_text(record)[:20]
-    'Visit to the Russian'
+>>> import visitexport
+>>> record = visitexport.load("examples/kono-russia-2000.json")
+>>> visitexport.check(record)
+[]
+>>> visitexport.render_text(record)[:20]
+'Visit to the Russian'
 """
 
 from __future__ import annotations

@@ -155,7 +155,12 @@ _EXTENSIONS = {".txt": "text", ".text": "text"}
 
 @main.command()
 @click.argument("source")
-@click.option("--to", "target", type=click.Choice(sorted(_WRITERS)), help="Output format (default: from -o's extension).")
+@click.option(
+    "--to",
+    "target",
+    type=click.Choice(sorted(_WRITERS)),
+    help="Output format (default: from -o's extension).",
+)
 @click.option("-o", "--output", default=STDIO, show_default=True, help="Output file, or - for standard output.")
 def convert(source: str, target: str | None, output: str) -> None:
     """Convert a record (SOURCE.json, or - for standard input) to another format.

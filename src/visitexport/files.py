@@ -66,13 +66,13 @@ def write_atomic(name: str, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
-        else:
+        if mode is None:
+            # mkstemp creates the file 0600; a new output file gets the usual mode.
             umask = os.umask(0)
             os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, target)
+            mode = 0o666 & ~umask
+        Path(temp).chmod(mode)
+        Path(temp).replace(target)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
         raise ToolError(f"{name}: cannot write: {exc.strerror or exc}") from exc

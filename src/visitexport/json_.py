@@ -25,7 +25,17 @@ import orjson
 from .errors import InvalidRecordError
 from .problems import Problem
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "Locator", "Scan", "escape_pointer", "parse", "scan", "surrogates", "too_deep"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "Locator",
+    "Scan",
+    "escape_pointer",
+    "parse",
+    "scan",
+    "surrogates",
+    "too_deep",
+]
 
 #: Larger files are refused before parsing: a release is tens of kilobytes.
 MAX_BYTES = 64 * 1024 * 1024
@@ -82,11 +92,13 @@ def parse(data: bytes, source: str = "<input>") -> tuple[Any, str]:
     """
     if len(data) > MAX_BYTES:
         raise InvalidRecordError(
-            source, [Problem(1, 1, "", "json.size", f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}")]
+            source,
+            [Problem(1, 1, "", "json.size", f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}")],
         )
     if data.startswith(b"\xef\xbb\xbf"):
         raise InvalidRecordError(
-            source, [Problem(1, 1, "", "json.encoding", "file starts with a UTF-8 byte order mark; save it without one")]
+            source,
+            [Problem(1, 1, "", "json.encoding", "file starts with a UTF-8 byte order mark; save it without one")],
         )
     # Fast path for canonical files, the usual case in a repository that runs
     # `visitexport fmt`: orjson already refuses NaN, invalid UTF-8 and lone
@@ -105,7 +117,15 @@ def parse(data: bytes, source: str = "<input>") -> tuple[Any, str]:
         line, column = _byte_position(data, exc.start)
         raise InvalidRecordError(
             source,
-            [Problem(line, column, "", "json.encoding", f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); records are UTF-8")],
+            [
+                Problem(
+                    line,
+                    column,
+                    "",
+                    "json.encoding",
+                    f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); records are UTF-8",
+                )
+            ],
         ) from None
     try:
         value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
@@ -259,11 +279,26 @@ def _scan_problems(text: str) -> list[Problem]:
 
     for pointer, offset in found.duplicates:
         key = pointer.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~")
-        add(pointer, offset, "json.duplicate-key", f"duplicate key {key!r}: each key may appear once per object")
+        add(
+            pointer,
+            offset,
+            "json.duplicate-key",
+            f"duplicate key {key!r}: each key may appear once per object",
+        )
     for pointer, offset in found.constants:
-        add(pointer, offset, "json.constant", "NaN and Infinity are not JSON; write a number or leave the field out")
+        add(
+            pointer,
+            offset,
+            "json.constant",
+            "NaN and Infinity are not JSON; write a number or leave the field out",
+        )
     for pointer, offset in found.surrogates:
-        add(pointer, offset, "json.surrogate", "lone surrogate escape (\\uD800-\\uDFFF without its pair) cannot be stored as UTF-8")
+        add(
+            pointer,
+            offset,
+            "json.surrogate",
+            "lone surrogate escape (\\uD800-\\uDFFF without its pair) cannot be stored as UTF-8",
+        )
     if found.too_deep is not None:
         pointer, offset = found.too_deep
         add(pointer, offset, "json.depth", f"nesting deeper than {MAX_DEPTH} levels")

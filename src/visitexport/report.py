@@ -31,9 +31,7 @@ def summary(results: Sequence[FileResult]) -> dict[str, int]:
 def as_text_lines(result: FileResult) -> list[str]:
     if result.error is not None:
         return [f"{result.error}"]
-    return [
-        f"{result.path}:{p.line}:{p.column}: {p.rule}: {p.message} ({p.pointer or '/'})" for p in result.problems
-    ]
+    return [f"{result.path}:{p.line}:{p.column}: {p.rule}: {p.message} ({p.pointer or '/'})" for p in result.problems]
 
 
 def as_json(results: Sequence[FileResult], version: str) -> str:

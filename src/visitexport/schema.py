@@ -22,7 +22,15 @@ from typing import Any
 
 from .errors import ToolError
 
-__all__ = ["SCHEMA_ID", "SCHEMA_VERSION", "Shape", "fast_check", "load_schema", "record_shape", "schema_bytes"]
+__all__ = [
+    "SCHEMA_ID",
+    "SCHEMA_VERSION",
+    "Shape",
+    "fast_check",
+    "load_schema",
+    "record_shape",
+    "schema_bytes",
+]
 
 SCHEMA_VERSION = "1.0"
 SCHEMA_ID = "urn:visitexport:schema:visit:1.0"
@@ -42,7 +50,9 @@ def load_schema() -> dict[str, Any]:
     """The bundled schema, parsed. Treat it as read-only: it is shared."""
     schema: dict[str, Any] = json.loads(schema_bytes())
     if schema.get("$id") != SCHEMA_ID:
-        raise ToolError(f"the bundled schema has $id {schema.get('$id')!r}, expected {SCHEMA_ID!r}; reinstall visitexport")
+        raise ToolError(
+            f"the bundled schema has $id {schema.get('$id')!r}, expected {SCHEMA_ID!r}; reinstall visitexport"
+        )
     return schema
 
 

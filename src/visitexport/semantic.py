@@ -164,7 +164,9 @@ class _Checker:
                     self.spans[item["id"]] = (item_start, len(texts))
             self.spans[ident] = (start, len(texts))
 
-    def engagements(self, items: list[dict[str, Any]], pointer: str, depth: int) -> Iterator[tuple[str, dict[str, Any]]]:
+    def engagements(
+        self, items: list[dict[str, Any]], pointer: str, depth: int
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
         for n, engagement in enumerate(items):
             here = f"{pointer}/{n}"
             if depth + 3 > MAX_DEPTH:
@@ -182,7 +184,11 @@ class _Checker:
             for n, thing in enumerate(record.get(key, ())):
                 self.define(thing["id"], kind, f"/{key}", n)
         engagements = list(self.engagements(record.get("engagements", []), "/engagements", 2))
-        for key, kind in (("statements", _STATEMENT), ("outcomes", _OUTCOME), ("referenced_documents", _DOCUMENT)):
+        for key, kind in (
+            ("statements", _STATEMENT),
+            ("outcomes", _OUTCOME),
+            ("referenced_documents", _DOCUMENT),
+        ):
             for n, thing in enumerate(record.get(key, ())):
                 self.define(thing["id"], kind, f"/{key}", n)
         return engagements
@@ -308,14 +314,26 @@ class _Checker:
         span = self.period("/visit/period", visit["period"])
         if span:
             if visit["status"] == "completed" and span[0] > release_day:
-                self.add("/visit/status", "date.status", f"a completed visit cannot start after the release ({release_day})")
+                self.add(
+                    "/visit/status",
+                    "date.status",
+                    f"a completed visit cannot start after the release ({release_day})",
+                )
             if visit["status"] == "announced" and span[1] < release_day:
-                self.add("/visit/status", "date.status", f"an announced visit cannot end before the release ({release_day})")
+                self.add(
+                    "/visit/status",
+                    "date.status",
+                    f"an announced visit cannot end before the release ({release_day})",
+                )
         self.sources("/visit", visit)
         for n, leg in enumerate(visit.get("legs", ())):
             here = f"/visit/legs/{n}"
             if leg["country"] not in visit["countries"]:
-                self.add(f"{here}/country", "visit.leg-country", f"{leg['country']} is not one of the visit's countries")
+                self.add(
+                    f"{here}/country",
+                    "visit.leg-country",
+                    f"{leg['country']} is not one of the visit's countries",
+                )
             for i, place in enumerate(leg.get("places", ())):
                 self.ref(place, (_PLACE,), here, "places", i)
             if "period" in leg and (leg_span := self.period(f"{here}/period", leg["period"])) and span:
@@ -372,7 +390,11 @@ class _Checker:
     def period(self, pointer: str, value: dict[str, Any]) -> Span | None:
         start, end = _bounds(value["start"]), _bounds(value["end"])
         if end[1] < start[0]:
-            self.add(f"{pointer}/end", "date.end-before-start", f"the period ends ({value['end']}) before it starts ({value['start']})")
+            self.add(
+                f"{pointer}/end",
+                "date.end-before-start",
+                f"the period ends ({value['end']}) before it starts ({value['start']})",
+            )
             return None
         return start[0], end[1]
 
@@ -382,9 +404,17 @@ class _Checker:
 
     def status(self, pointer: str, status: str, span: Span, release_day: str) -> None:
         if status == "held" and span[0] > release_day:
-            self.add(pointer, "date.status", f"marked held but dated {_describe(span)}, after the release ({release_day})")
+            self.add(
+                pointer,
+                "date.status",
+                f"marked held but dated {_describe(span)}, after the release ({release_day})",
+            )
         elif status == "planned" and span[1] < release_day:
-            self.add(pointer, "date.status", f"marked planned but dated {_describe(span)}, before the release ({release_day})")
+            self.add(
+                pointer,
+                "date.status",
+                f"marked planned but dated {_describe(span)}, before the release ({release_day})",
+            )
 
     def times(self, pointer: str, clocks: list[dict[str, Any]]) -> None:
         first = clocks[0]

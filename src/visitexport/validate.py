@@ -148,7 +148,7 @@ def _explain(error: ValidationError) -> tuple[str, str, str]:
     # Name the field as the record spells it ('summary'), else by the schema's title.
     last = error.absolute_path[-1] if error.absolute_path else None
     title = last if isinstance(last, str) else str(schema.get("title", "value")).lower()
-    instance = error.instance
+    instance: Any = error.instance
     keyword = str(error.validator)
     message = error.message
     if keyword == "additionalProperties":
@@ -164,9 +164,7 @@ def _explain(error: ValidationError) -> tuple[str, str, str]:
         return pointer, "schema.minLength", "empty text: leave the field out instead"
     elif keyword == "pattern" and isinstance(instance, str):
         message = _text_message(instance, title, str(schema.get("description", "")))
-    elif keyword == "enum" and len(schema.get("enum", [])) > 12:
-        message = f"{instance!r} is not a valid {title}: {schema.get('description', '')}"
-    elif keyword in ("oneOf", "anyOf"):
+    elif (keyword == "enum" and len(schema.get("enum", [])) > 12) or keyword in ("oneOf", "anyOf"):
         message = f"{instance!r} is not a valid {title}: {schema.get('description', '')}"
     elif keyword == "maxLength" and isinstance(instance, str):
         message = f"text is {len(instance):,} characters; the limit is {schema['maxLength']:,}"

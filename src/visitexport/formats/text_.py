@@ -54,7 +54,7 @@ def _render(block: Block, level: int, indent: int) -> list[str]:
     if kind == "section":
         heading = f"{block['label']} {block['heading']}" if "label" in block else block["heading"]
         children = [_render(b, level, indent) for b in block.get("blocks", [])]
-        return [pad + heading] + ([""] + _join_blank(children) if children else [])
+        return [pad + heading] + (["", *_join_blank(children)] if children else [])
     lines: list[str] = []
     item_pad = " " * (indent * (level + 1))
     for item in block["items"]:
@@ -152,7 +152,11 @@ def parse_text(text: str, list_indent: int = 2) -> dict[str, Any]:
     doc["body"] = _parse_body(lines, pos + 1, end, list_indent)
     if footer:
         doc["footer"] = footer
-    doc["layout"] = {"line_ending": "crlf" if crlf else "lf", "list_indent": list_indent, "final_newline": final_newline}
+    doc["layout"] = {
+        "line_ending": "crlf" if crlf else "lf",
+        "list_indent": list_indent,
+        "final_newline": final_newline,
+    }
     assign_ids(doc["body"])
     return _ordered_document(doc)
 
@@ -165,7 +169,8 @@ def _parse_body(lines: list[str], start: int, end: int, indent: int) -> list[Blo
     def container() -> list[Block]:
         if not sections:
             return body
-        return sections[-1][1].setdefault("blocks", [])
+        blocks: list[Block] = sections[-1][1].setdefault("blocks", [])
+        return blocks
 
     for number in range(start, end):
         line = lines[number]
