@@ -19,7 +19,7 @@ from .schema import fast_check, load_schema
 if TYPE_CHECKING:
     from jsonschema import ValidationError
 
-__all__ = ["check_bytes", "check_record", "validate_record"]
+__all__ = ["check_bytes", "check_record"]
 
 
 def check_bytes(data: bytes, source: str = "<input>") -> tuple[Any, list[Problem]]:
@@ -32,7 +32,11 @@ def check_bytes(data: bytes, source: str = "<input>") -> tuple[Any, list[Problem
 
 
 def check_record(record: Any, text: str | None = None) -> list[Problem]:
-    """Every problem of a parsed record; `text` (its JSON source) lets problems carry line and column."""
+    """Every problem of a parsed record, sorted by place.
+
+    `text`, the JSON the record was parsed from, lets problems carry a line and
+    column; without it both are 0.
+    """
     scan: json_.Scan | None = None
     try:
         fast_valid = fast_check()(record)
@@ -66,13 +70,6 @@ def check_record(record: Any, text: str | None = None) -> list[Problem]:
 
 
 _SURROGATE = "lone surrogate (U+D800-U+DFFF without its pair) cannot be stored as UTF-8"
-
-
-def validate_record(record: Any, source: str = "<record>") -> None:
-    """Raise `InvalidRecordError` unless `record` is valid."""
-    problems = check_record(record)
-    if problems:
-        raise InvalidRecordError(source, problems)
 
 
 def _offset(scan: json_.Scan, pointer: str) -> int:
