@@ -155,7 +155,6 @@ class Scan:
         self.too_deep: tuple[str, int] | None = None
 
 
-_WS = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"')
 _SCALAR = re.compile(r"-?Infinity|NaN|true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 
@@ -186,11 +185,17 @@ def scan(text: str, max_depth: int = MAX_DEPTH) -> Scan:
     """
     out = Scan()
     stack: list[_Frame] = []
-    pos = _WS.match(text, 0).end()  # type: ignore[union-attr]
-    pointer = ""
     n = len(text)
 
-    def read_key(frame: _Frame, at: int) -> tuple[str, int] | None:
+    def skip(at: int) -> int:
+        while at < n and text[at] in " \t\n\r":
+            at += 1
+        return at
+
+    def slot(frame: _Frame, at: int) -> tuple[str, int] | None:
+        """The pointer of the container's next value, and where that value starts."""
+        if not frame.is_object:
+            return f"{frame.pointer}/{frame.index}", at
         m = _STRING.match(text, at)
         if m is None:
             return None
@@ -203,13 +208,14 @@ def scan(text: str, max_depth: int = MAX_DEPTH) -> Scan:
             out.duplicates.append((child, at))
         frame.keys.add(key)
         out.key_positions.setdefault(child, at)
-        at = _WS.match(text, m.end()).end()  # type: ignore[union-attr]
+        at = skip(m.end())
         if not text.startswith(":", at):
             return None
-        return child, _WS.match(text, at + 1).end()  # type: ignore[union-attr]
+        return child, skip(at + 1)
 
-    while pos < n:
-        # Read the value that starts at `pos`.
+    found: tuple[str, int] | None = ("", skip(0))
+    while found is not None and found[1] < n:
+        pointer, pos = found
         out.positions.setdefault(pointer, pos)
         char = text[pos]
         if char in "{[":
@@ -217,55 +223,36 @@ def scan(text: str, max_depth: int = MAX_DEPTH) -> Scan:
                 out.too_deep = (pointer, pos)
                 return out
             frame = _Frame(pointer, char == "{")
-            stack.append(frame)
-            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            pos = skip(pos + 1)
             if not text.startswith("}" if frame.is_object else "]", pos):
-                if frame.is_object:
-                    got = read_key(frame, pos)
-                    if got is None:
-                        return out
-                    pointer, pos = got
-                else:
-                    pointer = f"{frame.pointer}/0"
+                stack.append(frame)
+                found = slot(frame, pos)
                 continue
-            stack.pop()
             pos += 1
-        elif char == '"':
-            m = _STRING.match(text, pos)
-            if m is None:
-                return out
-            if "\\u" in m.group() and _lone_surrogate(m.group()):
-                out.surrogates.append((pointer, pos))
-            pos = m.end()
         else:
-            m = _SCALAR.match(text, pos)
+            m = (_STRING if char == '"' else _SCALAR).match(text, pos)
             if m is None:
                 return out
-            if m.group().endswith(("NaN", "Infinity")):
+            token = m.group()
+            if char == '"' and "\\u" in token and _lone_surrogate(token):
+                out.surrogates.append((pointer, pos))
+            elif token.endswith(("NaN", "Infinity")):
                 out.constants.append((pointer, pos))
             pos = m.end()
         # After a value: close finished containers, then move to the next slot.
-        while True:
-            pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
-            if not stack or pos >= n:
+        found = None
+        while stack:
+            pos = skip(pos)
+            if pos >= n:
                 return out
-            frame = stack[-1]
             if text[pos] == ",":
-                pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
-                if frame.is_object:
-                    got = read_key(frame, pos)
-                    if got is None:
-                        return out
-                    pointer, pos = got
-                else:
-                    frame.index += 1
-                    pointer = f"{frame.pointer}/{frame.index}"
+                stack[-1].index += 1
+                found = slot(stack[-1], skip(pos + 1))
                 break
-            if text[pos] in "}]":
-                stack.pop()
-                pos += 1
-                continue
-            return out
+            if text[pos] not in "}]":
+                return out
+            stack.pop()
+            pos += 1
     return out
 
 

@@ -99,6 +99,60 @@ def _join(*parts: object) -> str:
     return "/".join(map(str, parts))
 
 
+class _Tree(NamedTuple):
+    """The document's blocks, flattened in reading order."""
+
+    ids: list[str]  # block and item ids
+    pointers: list[str]  # the JSON Pointer of each, in step with `ids` (only when asked for)
+    texts: list[str]  # every text of the document
+    spans: dict[str, tuple[int, int]]  # a block's texts are texts[start:end]
+    too_deep: list[str]  # pointers of block lists nested past MAX_DEPTH (not entered)
+
+
+def _walk_blocks(body: list[dict[str, Any]], with_pointers: bool = True) -> _Tree:
+    # Without pointers the walk builds no strings: the pre-check of a clean
+    # record does not need them.
+    tree = _Tree([], [], [], {}, [])
+    ids, pointers, texts, spans = tree.ids, tree.pointers, tree.texts, tree.spans
+
+    def walk(blocks: list[dict[str, Any]], pointer: str, depth: int) -> None:
+        # A block object sits `depth` containers deep; its own arrays go two further.
+        if depth + 2 > MAX_DEPTH:
+            tree.too_deep.append(pointer)
+            return
+        for n, block in enumerate(blocks):
+            ident = block["id"]
+            ids.append(ident)
+            here = ""
+            if with_pointers:
+                here = f"{pointer}/{n}"
+                pointers.append(here)
+            start = len(texts)
+            kind = block["type"]
+            if kind == "paragraph":
+                texts.append(block["text"])
+            elif kind == "section":
+                texts.append(block["heading"])
+                if "blocks" in block:
+                    walk(block["blocks"], here and f"{here}/blocks", depth + 2)
+            elif kind == "list":
+                for i, item in enumerate(block["items"]):
+                    ids.append(item["id"])
+                    item_pointer = ""
+                    if with_pointers:
+                        item_pointer = f"{here}/items/{i}"
+                        pointers.append(item_pointer)
+                    item_start = len(texts)
+                    walk(item["blocks"], item_pointer and f"{item_pointer}/blocks", depth + 4)
+                    spans[item["id"]] = (item_start, len(texts))
+            else:
+                texts.extend(cell for row in block["rows"] for cell in row if cell)
+            spans[ident] = (start, len(texts))
+
+    walk(body, "/document/body", 3)
+    return tree
+
+
 class _Checker:
     """One pass over a schema-valid record.
 
@@ -133,37 +187,6 @@ class _Checker:
         self.kinds[ident] = kind
         self.first[ident] = (base, *parts)
 
-    def blocks(self, blocks: list[dict[str, Any]], pointer: str, depth: int) -> None:
-        """Define block ids and record the texts under each block."""
-        texts = self.all_texts
-        for n, block in enumerate(blocks):
-            # A block object sits `depth` containers deep; its own arrays go two further.
-            if depth + 2 > MAX_DEPTH:
-                self.add(_join(pointer, n), "json.depth", f"nesting deeper than {MAX_DEPTH} levels")
-                continue
-            ident = block["id"]
-            self.define(ident, _BLOCK, pointer, n)
-            self.block_ids.add(ident)
-            start = len(texts)
-            kind = block["type"]
-            if kind == "paragraph":
-                texts.append(block["text"])
-            elif kind == "section":
-                texts.append(block["heading"])
-                if "blocks" in block:
-                    self.blocks(block["blocks"], f"{pointer}/{n}/blocks", depth + 2)
-            elif kind == "table":
-                texts.extend(cell for row in block["rows"] for cell in row if cell)
-            else:
-                for i, item in enumerate(block["items"]):
-                    item_pointer = f"{pointer}/{n}/items/{i}"
-                    self.define(item["id"], _BLOCK, item_pointer)
-                    self.block_ids.add(item["id"])
-                    item_start = len(texts)
-                    self.blocks(item["blocks"], f"{item_pointer}/blocks", depth + 4)
-                    self.spans[item["id"]] = (item_start, len(texts))
-            self.spans[ident] = (start, len(texts))
-
     def engagements(
         self, items: list[dict[str, Any]], pointer: str, depth: int
     ) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -179,7 +202,12 @@ class _Checker:
 
     def collect(self) -> list[tuple[str, dict[str, Any]]]:
         record = self.record
-        self.blocks(record["document"]["body"], "/document/body", 3)
+        tree = _walk_blocks(record["document"]["body"])
+        self.all_texts, self.spans, self.block_ids = tree.texts, tree.spans, set(tree.ids)
+        for ident, pointer in zip(tree.ids, tree.pointers, strict=True):
+            self.define(ident, _BLOCK, pointer)
+        for pointer in tree.too_deep:
+            self.add(pointer, "json.depth", f"nesting deeper than {MAX_DEPTH} levels")
         for key, kind in (("people", _PERSON), ("organisations", _ORG), ("places", _PLACE)):
             for n, thing in enumerate(record.get(key, ())):
                 self.define(thing["id"], kind, f"/{key}", n)
@@ -484,35 +512,10 @@ def _clean(record: dict[str, Any]) -> bool:
 
 
 def _clean_or_raise(record: dict[str, Any]) -> bool:
-    texts: list[str] = []
-    spans: dict[str, tuple[int, int]] = {}
-    ids: list[str] = []
-
-    def walk(blocks: list[dict[str, Any]], depth: int) -> None:
-        if depth + 2 > MAX_DEPTH:
-            raise _Dirty
-        for block in blocks:
-            ident = block["id"]
-            ids.append(ident)
-            start = len(texts)
-            kind = block["type"]
-            if kind == "paragraph":
-                texts.append(block["text"])
-            elif kind == "section":
-                texts.append(block["heading"])
-                if "blocks" in block:
-                    walk(block["blocks"], depth + 2)
-            elif kind == "list":
-                for item in block["items"]:
-                    ids.append(item["id"])
-                    item_start = len(texts)
-                    walk(item["blocks"], depth + 4)
-                    spans[item["id"]] = (item_start, len(texts))
-            else:
-                texts.extend(cell for row in block["rows"] for cell in row if cell)
-            spans[ident] = (start, len(texts))
-
-    walk(record["document"]["body"], 3)
+    tree = _walk_blocks(record["document"]["body"], with_pointers=False)
+    if tree.too_deep:
+        raise _Dirty
+    texts, spans, ids = tree.texts, tree.spans, list(tree.ids)
     blocks = set(ids)
 
     def flat(items: list[dict[str, Any]], depth: int) -> list[dict[str, Any]]:
