@@ -95,7 +95,7 @@ def test_validate_example_is_clean() -> None:
             "syntax.json",
             '"direction": "outbound",',
             '"direction": "outbound"',
-            ":{line}:5: json.syntax: invalid JSON: Expecting ',' delimiter (/)",
+            ":{line}:5: json.syntax: invalid JSON: Expecting ',' delimiter (/visit)",
         ),
     ],
 )

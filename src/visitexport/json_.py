@@ -130,8 +130,9 @@ def parse(data: bytes, source: str = "<input>") -> tuple[Any, str]:
     try:
         value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
     except json.JSONDecodeError as exc:
+        where = scan(text).inside
         raise InvalidRecordError(
-            source, [Problem(exc.lineno, exc.colno, "", "json.syntax", f"invalid JSON: {exc.msg}")]
+            source, [Problem(exc.lineno, exc.colno, where, "json.syntax", f"invalid JSON: {exc.msg}")]
         ) from None
     except (_DuplicateKey, _BadConstant, RecursionError):
         found = _scan_problems(text) or [Problem(1, 1, "", "json.syntax", "invalid JSON")]
@@ -153,6 +154,7 @@ class Scan:
         self.constants: list[tuple[str, int]] = []
         self.surrogates: list[tuple[str, int]] = []
         self.too_deep: tuple[str, int] | None = None
+        self.inside = ""
 
 
 _STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"')
@@ -213,46 +215,51 @@ def scan(text: str, max_depth: int = MAX_DEPTH) -> Scan:
             return None
         return child, skip(at + 1)
 
-    found: tuple[str, int] | None = ("", skip(0))
-    while found is not None and found[1] < n:
-        pointer, pos = found
-        out.positions.setdefault(pointer, pos)
-        char = text[pos]
-        if char in "{[":
-            if len(stack) >= max_depth:
-                out.too_deep = (pointer, pos)
-                return out
-            frame = _Frame(pointer, char == "{")
-            pos = skip(pos + 1)
-            if not text.startswith("}" if frame.is_object else "]", pos):
-                stack.append(frame)
-                found = slot(frame, pos)
-                continue
-            pos += 1
-        else:
-            m = (_STRING if char == '"' else _SCALAR).match(text, pos)
-            if m is None:
-                return out
-            token = m.group()
-            if char == '"' and "\\u" in token and _lone_surrogate(token):
-                out.surrogates.append((pointer, pos))
-            elif token.endswith(("NaN", "Infinity")):
-                out.constants.append((pointer, pos))
-            pos = m.end()
-        # After a value: close finished containers, then move to the next slot.
-        found = None
-        while stack:
-            pos = skip(pos)
-            if pos >= n:
-                return out
-            if text[pos] == ",":
-                stack[-1].index += 1
-                found = slot(stack[-1], skip(pos + 1))
-                break
-            if text[pos] not in "}]":
-                return out
-            stack.pop()
-            pos += 1
+    def walk() -> None:
+        found: tuple[str, int] | None = ("", skip(0))
+        while found is not None and found[1] < n:
+            pointer, pos = found
+            out.positions.setdefault(pointer, pos)
+            char = text[pos]
+            if char in "{[":
+                if len(stack) >= max_depth:
+                    out.too_deep = (pointer, pos)
+                    return
+                frame = _Frame(pointer, char == "{")
+                pos = skip(pos + 1)
+                if not text.startswith("}" if frame.is_object else "]", pos):
+                    stack.append(frame)
+                    found = slot(frame, pos)
+                    continue
+                pos += 1
+            else:
+                m = (_STRING if char == '"' else _SCALAR).match(text, pos)
+                if m is None:
+                    return
+                token = m.group()
+                if char == '"' and "\\u" in token and _lone_surrogate(token):
+                    out.surrogates.append((pointer, pos))
+                elif token.endswith(("NaN", "Infinity")):
+                    out.constants.append((pointer, pos))
+                pos = m.end()
+            # After a value: close finished containers, then move to the next slot.
+            found = None
+            while stack:
+                pos = skip(pos)
+                if pos >= n:
+                    return
+                if text[pos] == ",":
+                    stack[-1].index += 1
+                    found = slot(stack[-1], skip(pos + 1))
+                    break
+                if text[pos] not in "}]":
+                    return
+                stack.pop()
+                pos += 1
+
+    walk()
+    # Where reading stopped: the container a syntax error sits in.
+    out.inside = stack[-1].pointer if stack else ""
     return out
 
 
