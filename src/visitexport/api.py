@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -93,7 +94,8 @@ def check_files(paths: Iterable[str], jobs: int = 1) -> Iterator[FileResult]:
     """Check files and folders (recursing into ``*.json``), in order; the validator is built once.
 
     With ``jobs`` above 1 the files are shared among that many worker
-    processes (where the platform can fork); results still come back in order.
+    processes (on Linux; elsewhere one process does it all); results still
+    come back in order.
     Raises `ToolError` for a path that does not exist, before checking anything.
     """
     yield from check_many(list(expand(paths)), jobs)
@@ -112,7 +114,9 @@ def default_jobs(count: int) -> int:
 
 def check_many(files: list[str], jobs: int = 1) -> Iterator[FileResult]:
     """Check already expanded file names, in order, in `jobs` processes."""
-    if jobs <= 1 or len(files) < 2 or STDIO in files or "fork" not in multiprocessing.get_all_start_methods():
+    # Workers are forked so they inherit the compiled validator; fork is only
+    # dependable on Linux (macOS frameworks may crash after it, Windows lacks it).
+    if jobs <= 1 or len(files) < 2 or STDIO in files or not sys.platform.startswith("linux"):
         for path in files:
             yield check_file(path)
         return
