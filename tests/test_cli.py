@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from visitexport import __version__
+from visitexport import __version__, cli
 from visitexport.cli import main
 from visitexport.errors import ToolError
 from visitexport.schema import schema_bytes
@@ -165,6 +165,18 @@ def test_validate_many_files_in_parallel_keeps_order(tmp_path: Path) -> None:
     assert [f["valid"] for f in report["files"]].count(False) == 1
     assert not report["files"][50]["valid"]
     assert result.exit_code == 1
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(cli.PROGRESS_FROM):
+        (tmp_path / f"r{n:02d}.json").write_bytes(EXAMPLE.read_bytes())
+    monkeypatch.setattr(cli, "_stderr_is_terminal", lambda: True)
+    result = run("validate", "--jobs", "1", str(tmp_path))
+    assert result.exit_code == 0
+    assert "validating" in result.stderr
+    assert result.stderr.endswith(
+        f"{cli.PROGRESS_FROM} file(s) checked: {cli.PROGRESS_FROM} valid, 0 invalid (0 problem(s))\n"
+    )
 
 
 def test_missing_path_is_a_tool_error() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -45,11 +46,15 @@ def main() -> None:
     """Validate, format and convert visit records (diplomatic press releases as canonical JSON)."""
 
 
-def _progress(items: Iterable[T], count: int, label: str) -> Iterable[T]:
-    if count < PROGRESS_FROM or not sys.stderr.isatty():
-        return items
-    bar: Iterable[T] = click.progressbar(items, length=count, label=label, file=sys.stderr)
-    return bar
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def _progress(items: Iterable[T], count: int, label: str) -> AbstractContextManager[Iterable[T]]:
+    """A progress bar over `items` on standard error, for long batches on a terminal only."""
+    if count < PROGRESS_FROM or not _stderr_is_terminal():
+        return nullcontext(items)
+    return click.progressbar(items, length=count, label=label, file=sys.stderr)
 
 
 def _echo_problems(error: InvalidRecordError) -> None:
@@ -91,14 +96,16 @@ def validate(paths: tuple[str, ...], output_format: str, quiet: bool, jobs: int)
     """
     files = list(expand(paths))
     results: list[api.FileResult] = []
-    for result in _progress(api.check_many(files, jobs or api.default_jobs(len(files))), len(files), "validating"):
-        results.append(result)
-        if output_format == "text":
-            for line in report.as_text_lines(result):
-                click.echo(_colour(line), err=result.error is not None)
-        elif output_format == "github":
-            for line in report.as_github(result):
-                click.echo(line)
+    checked = api.check_many(files, jobs or api.default_jobs(len(files)))
+    with _progress(checked, len(files), "validating") as progress:
+        for result in progress:
+            results.append(result)
+            if output_format == "text":
+                for line in report.as_text_lines(result):
+                    click.echo(_colour(line), err=result.error is not None)
+            elif output_format == "github":
+                for line in report.as_github(result):
+                    click.echo(line)
     if output_format == "json":
         click.echo(report.as_json(results, __version__), nl=False)
     elif output_format == "text" and not quiet:
