@@ -179,6 +179,31 @@ def test_progress_bar_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     )
 
 
+def test_a_bug_is_an_internal_error_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(data: bytes, source: str) -> Any:
+        raise KeyError("oops")
+
+    monkeypatch.setattr("visitexport.api.check_bytes", broken)
+    result = run("validate", str(EXAMPLE))
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"{EXAMPLE}: internal error, please report it: KeyError: 'oops'\n")
+
+    monkeypatch.setattr("visitexport.api.format_bytes", broken)
+    result = run("fmt", str(EXAMPLE))
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "visitexport: internal error, please report it: KeyError: 'oops' (set VISITEXPORT_TRACEBACK=1 to see where)\n"
+    )
+
+
+def test_fmt_refuses_excessive_nesting(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_bytes(b'{"a": ' + b"[" * 60 + b"]" * 60 + b"}")
+    result = run("fmt", str(deep))
+    assert result.exit_code == 1
+    assert result.stderr == f"{deep}:1:54: json.depth: nesting deeper than 48 levels (/a{'/0' * 47})\n"
+
+
 def test_missing_path_is_a_tool_error() -> None:
     result = run("validate", "no/such/file.json")
     assert (result.exit_code, result.stdout) == (3, "")

@@ -41,18 +41,37 @@ def test_canonical_and_compact_spellings_give_the_same_value() -> None:
         (b'{"v": Infinity}', [("json.constant", 1, 7, "/v")]),
         (b'{"v": -Infinity}', [("json.constant", 1, 7, "/v")]),
         (b'{"v": "\\ud800"}', [("json.surrogate", 1, 7, "/v")]),
-        (b'{"\\udfff": 1}', [("json.surrogate", 1, 2, "/\udfff")]),
+        (b'{"\\udfff": 1}', [("json.surrogate", 1, 2, "/\\udfff")]),
         (b'{"v":\n"caf\xe9"}', [("json.encoding", 2, 5, "")]),
         (b"\xef\xbb\xbf{}", [("json.encoding", 1, 1, "")]),
         (b'{"a": [1, 2,]}', [("json.syntax", 1, 13, "/a")]),
         (b'{"a": {"b": [1, 2 3]}}', [("json.syntax", 1, 19, "/a/b")]),
         (b"", [("json.syntax", 1, 1, "")]),
         (b'{"a": 1} {"b": 2}', [("json.syntax", 1, 10, "")]),
+        (b'{"a": 1e400}', [("json.constant", 1, 7, "/a")]),
+        (b'{"a": [-1.5E999]}', [("json.constant", 1, 8, "/a/0")]),
+        (b'{"a": ' + b"9" * 5000 + b"}", [("json.constant", 1, 7, "/a")]),
+        (b'{"a": "x\x01"}', [("json.syntax", 1, 9, "")]),
         (b"[" * 5000 + b"]" * 5000, [("json.depth", 1, 49, "/0" * 48)]),
     ],
 )
 def test_refused_with_rule_and_place(data: bytes, expected: list[tuple[str, int, int, str]]) -> None:
     assert problems(data) == expected
+
+
+def test_control_character_message_is_complete() -> None:
+    with pytest.raises(InvalidRecordError) as caught:
+        json_.parse(b'{"a": "x\x01"}')
+    assert caught.value.problems[0].message == "invalid JSON: Invalid control character"
+
+
+@pytest.mark.parametrize("depth", [300, 1000])
+def test_nesting_orjson_cannot_write_back_takes_the_careful_path(depth: int) -> None:
+    # Written as orjson would indent it, so only the write-back step can fail.
+    opening = ["  " * i + "[" for i in range(depth - 1)]
+    text = "\n".join([*opening, "  " * (depth - 1) + "[]", *reversed([line.replace("[", "]") for line in opening])])
+    _, found = check_bytes((text + "\n").encode())
+    assert [p.rule for p in found] == ["json.depth"]
 
 
 def test_nesting_past_the_limit_is_refused_by_validation() -> None:

@@ -56,7 +56,8 @@ class FileResult(NamedTuple):
 
 def loads(data: bytes | str, source: str = "<input>") -> Record:
     """Parse and fully validate a record; raise `InvalidRecordError` listing every problem."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    # surrogatepass: a lone surrogate in a str becomes bytes that strict reading reports.
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     record, problems = check_bytes(raw, source)
     if problems:
         raise InvalidRecordError(source, problems)
@@ -87,7 +88,10 @@ def check_file(path: str) -> FileResult:
         data = read_input(path)
     except ToolError as exc:
         return FileResult(path, error=str(exc))
-    return FileResult(path, tuple(check_bytes(data, path)[1]))
+    try:
+        return FileResult(path, tuple(check_bytes(data, path)[1]))
+    except Exception as exc:  # a bug of ours must not stop a batch of thousands
+        return FileResult(path, error=f"{path}: internal error, please report it: {type(exc).__name__}: {exc}")
 
 
 def check_files(paths: Iterable[str], jobs: int = 1) -> Iterator[FileResult]:
@@ -132,5 +136,9 @@ def check_many(files: list[str], jobs: int = 1) -> Iterator[FileResult]:
 
 def format_bytes(data: bytes, source: str = "<input>") -> bytes:
     """The canonical bytes of a JSON record; only strict JSON reading must succeed."""
-    value, _ = json_.parse(data, source)
+    value, text = json_.parse(data, source)
+    if json_.too_deep(value) is not None and (deep := json_.scan(text).too_deep):
+        line, column = json_.Locator(text).at(deep[1])
+        problem = Problem(line, column, deep[0], "json.depth", f"nesting deeper than {json_.MAX_DEPTH} levels")
+        raise InvalidRecordError(source, [problem])
     return canonical_bytes(value)

@@ -11,6 +11,7 @@ Exit codes (also in the README):
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
@@ -35,8 +36,20 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
         except ToolError as exc:
             click.echo(f"visitexport: error: {exc}", err=True)
+            ctx.exit(EXIT_TOOL)
+        except Exception as exc:
+            # A bug of ours: say so in one line and keep "invalid data" (1) for data.
+            if os.environ.get("VISITEXPORT_TRACEBACK"):
+                raise
+            click.echo(
+                f"visitexport: internal error, please report it: {type(exc).__name__}: {exc} "
+                "(set VISITEXPORT_TRACEBACK=1 to see where)",
+                err=True,
+            )
             ctx.exit(EXIT_TOOL)
 
 

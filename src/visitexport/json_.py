@@ -16,6 +16,7 @@ pure-Python `scan` runs only after something went wrong, to say where.
 from __future__ import annotations
 
 import json
+import math
 import re
 from bisect import bisect_right
 from typing import Any
@@ -32,6 +33,7 @@ __all__ = [
     "Scan",
     "escape_pointer",
     "parse",
+    "printable",
     "scan",
     "surrogates",
     "too_deep",
@@ -64,8 +66,38 @@ def _constant(name: str) -> Any:
     raise _BadConstant(name)
 
 
+def _float(token: str) -> float:
+    number = float(token)
+    if math.isinf(number):
+        raise _BadConstant(token)
+    return number
+
+
+def _unreadable_number(token: str) -> str | None:
+    """Why a number token cannot be kept exactly, if it cannot."""
+    if token.endswith(("NaN", "Infinity")):
+        return "NaN and Infinity are not JSON; write a number or leave the field out"
+    if token in ("true", "false", "null"):
+        return None
+    digits = len(token.lstrip("-").split(".")[0].split("e")[0].split("E")[0])
+    if "." not in token and "e" not in token.lower() and digits > _MAX_INT_DIGITS:
+        return f"an integer of {digits:,} digits is too long to read"
+    if ("." in token or "e" in token.lower()) and math.isinf(float(token)):
+        return "a number too large to represent (it would become Infinity)"
+    return None
+
+
+# Python refuses to convert longer integers from text (sys.int_info.default_max_str_digits).
+_MAX_INT_DIGITS = 4300
+
+
 def escape_pointer(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
+
+
+def printable(text: str) -> str:
+    """`text` with any lone surrogate written as a \\udxxx escape, so it can be printed as UTF-8."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class Locator:
@@ -105,12 +137,10 @@ def parse(data: bytes, source: str = "<input>") -> tuple[Any, str]:
     # surrogates, and if writing the parsed value back gives the very same bytes,
     # the text cannot have held a duplicate key (it would have been lost).
     try:
-        value = orjson.loads(data)
-    except (orjson.JSONDecodeError, RecursionError):
-        pass
-    else:
-        if orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n" == data:
+        if orjson.dumps(value := orjson.loads(data), option=orjson.OPT_INDENT_2) + b"\n" == data:
             return value, data.decode("utf-8")
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError, RecursionError):
+        pass  # the careful path below says what is wrong, if anything
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -128,13 +158,15 @@ def parse(data: bytes, source: str = "<input>") -> tuple[Any, str]:
             ],
         ) from None
     try:
-        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float)
     except json.JSONDecodeError as exc:
         where = scan(text).inside
+        message = exc.msg.removesuffix(" at")  # "Invalid control character at" says where in its position
         raise InvalidRecordError(
-            source, [Problem(exc.lineno, exc.colno, where, "json.syntax", f"invalid JSON: {exc.msg}")]
+            source, [Problem(exc.lineno, exc.colno, where, "json.syntax", f"invalid JSON: {message}")]
         ) from None
-    except (_DuplicateKey, _BadConstant, RecursionError):
+    except (_DuplicateKey, _BadConstant, RecursionError, ValueError):
+        # ValueError: an integer too long for Python to convert (over 4,300 digits).
         found = _scan_problems(text) or [Problem(1, 1, "", "json.syntax", "invalid JSON")]
         raise InvalidRecordError(source, found) from None
     # A lone surrogate can only come from a \\uD800-\\uDFFF escape: raw ones
@@ -151,7 +183,7 @@ class Scan:
         self.positions: dict[str, int] = {}
         self.key_positions: dict[str, int] = {}
         self.duplicates: list[tuple[str, int]] = []
-        self.constants: list[tuple[str, int]] = []
+        self.constants: list[tuple[str, int, str]] = []  # with the reason
         self.surrogates: list[tuple[str, int]] = []
         self.too_deep: tuple[str, int] | None = None
         self.inside = ""
@@ -239,8 +271,8 @@ def scan(text: str, max_depth: int = MAX_DEPTH) -> Scan:
                 token = m.group()
                 if char == '"' and "\\u" in token and _lone_surrogate(token):
                     out.surrogates.append((pointer, pos))
-                elif token.endswith(("NaN", "Infinity")):
-                    out.constants.append((pointer, pos))
+                elif char != '"' and (reason := _unreadable_number(token)):
+                    out.constants.append((pointer, pos, reason))
                 pos = m.end()
             # After a value: close finished containers, then move to the next slot.
             found = None
@@ -269,7 +301,7 @@ def _scan_problems(text: str) -> list[Problem]:
     problems: list[Problem] = []
 
     def add(pointer: str, offset: int, rule: str, message: str) -> None:
-        problems.append(Problem(*where.at(offset), pointer, rule, message))
+        problems.append(Problem(*where.at(offset), printable(pointer), rule, message))
 
     for pointer, offset in found.duplicates:
         key = pointer.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~")
@@ -279,13 +311,8 @@ def _scan_problems(text: str) -> list[Problem]:
             "json.duplicate-key",
             f"duplicate key {key!r}: each key may appear once per object",
         )
-    for pointer, offset in found.constants:
-        add(
-            pointer,
-            offset,
-            "json.constant",
-            "NaN and Infinity are not JSON; write a number or leave the field out",
-        )
+    for pointer, offset, reason in found.constants:
+        add(pointer, offset, "json.constant", reason)
     for pointer, offset in found.surrogates:
         add(
             pointer,
@@ -309,7 +336,7 @@ def surrogates(value: Any) -> list[str]:
         for key, child in pairs:
             here = f"{pointer}/{escape_pointer(str(key))}"
             if (isinstance(key, str) and _has_surrogate(key)) or (isinstance(child, str) and _has_surrogate(child)):
-                found.append(here)
+                found.append(printable(here))
             stack.append((here, child))
     if isinstance(value, str) and _has_surrogate(value):
         found.append("")

@@ -29,6 +29,8 @@ __all__ = [
     "fast_check",
     "load_schema",
     "record_shape",
+    "reference_class",
+    "reference_validator",
     "schema_bytes",
 ]
 
@@ -66,6 +68,42 @@ def fast_check() -> Callable[[Any], bool]:
     validator = jsonschema_rs.validator_for(load_schema(), validate_formats=True)
     is_valid: Callable[[Any], bool] = validator.is_valid
     return is_valid
+
+
+@cache
+def reference_class() -> Any:
+    """The reference validator class (jsonschema, Draft 2020-12), imported on first use.
+
+    Python's `$` also matches just before a final newline, where ECMA 262 and
+    Rust (jsonschema-rs) match only at the very end: "a\\n" would pass
+    ``^a$`` here and fail there. This class reads a final `$` as the very end,
+    so both engines give every pattern the same meaning.
+    """
+    import re
+
+    from jsonschema import Draft202012Validator, ValidationError, validators
+
+    compiled: dict[str, re.Pattern[str]] = {}
+
+    def pattern(validator: Any, expected: str, instance: Any, schema: Any) -> Any:
+        if not validator.is_type(instance, "string"):
+            return
+        regex = compiled.get(expected)
+        if regex is None:
+            anchored = expected[:-1] + r"\Z" if expected.endswith("$") and not expected.endswith("\\$") else expected
+            regex = compiled[expected] = re.compile(anchored)
+        if not regex.search(instance):
+            yield ValidationError(f"{instance!r} does not match {expected!r}")
+
+    return validators.extend(Draft202012Validator, {"pattern": pattern})
+
+
+@cache
+def reference_validator() -> Any:
+    """The reference validator for the bundled schema, built once."""
+    from jsonschema import FormatChecker
+
+    return reference_class()(load_schema(), format_checker=FormatChecker(formats=("date",)))
 
 
 class Shape:
