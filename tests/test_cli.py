@@ -211,7 +211,7 @@ def test_missing_path_is_a_tool_error() -> None:
 
 
 def test_unreadable_file_is_a_tool_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(name: str) -> bytes:
+    def refuse(name: str, limit: int | None = None) -> bytes:
         raise ToolError(f"{name}: cannot read: Permission denied")
 
     monkeypatch.setattr("visitexport.api.read_input", refuse)

@@ -67,7 +67,7 @@ def loads(data: bytes | str, source: str = "<input>") -> Record:
 
 def load(path: str) -> Record:
     """Read, parse and fully validate the record in a file (`-` for standard input)."""
-    return loads(read_input(path), path)
+    return loads(read_input(path, json_.MAX_BYTES), path)
 
 
 def check(record: Record) -> list[Problem]:
@@ -85,7 +85,7 @@ def validate(record: Record, source: str = "<record>") -> None:
 def check_file(path: str) -> FileResult:
     """Check one file (`-` for standard input); never raises for bad data or unreadable files."""
     try:
-        data = read_input(path)
+        data = read_input(path, json_.MAX_BYTES)
     except ToolError as exc:
         return FileResult(path, error=str(exc))
     try:
@@ -113,7 +113,9 @@ def default_jobs(count: int) -> int:
     """How many processes to use for `count` files when the user did not say."""
     if count < PARALLEL_FROM:
         return 1
-    return max(1, min(os.cpu_count() or 1, 8))
+    # The CPUs this process may run on, which a container or taskset can limit.
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cpus, 8))
 
 
 def check_many(files: list[str], jobs: int = 1) -> Iterator[FileResult]:

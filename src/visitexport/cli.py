@@ -22,7 +22,8 @@ import click
 
 from . import __version__, api, report
 from .errors import InvalidRecordError, ToolError
-from .files import STDIO, expand, read_input, write_atomic
+from .files import STDIO, expand, read_input, same_file, write_atomic
+from .json_ import MAX_BYTES
 from .schema import schema_bytes
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_TOOL = 0, 1, 2, 3
@@ -143,8 +144,8 @@ def fmt(paths: tuple[str, ...], check: bool) -> None:
     """
     status = EXIT_OK
     changed = 0
-    for path in expand(paths):
-        data = read_input(path)
+    for path in list(expand(paths)):  # every path checked before anything is rewritten
+        data = read_input(path, MAX_BYTES)
         try:
             canonical = api.format_bytes(data, path)
         except InvalidRecordError as exc:
@@ -192,6 +193,8 @@ def convert(source: str, target: str | None, output: str) -> None:
         target = _EXTENSIONS.get(Path(output).suffix.lower())
         if target is None:
             raise click.UsageError("say which format to write with --to (or give -o a known extension such as .txt)")
+    if same_file(source, output):
+        raise click.UsageError(f"-o {output} is the input file itself; write the output elsewhere")
     try:
         record = api.load(source)
     except InvalidRecordError as exc:

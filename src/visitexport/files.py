@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from .errors import ToolError
 
-__all__ = ["STDIO", "expand", "read_input", "write_atomic"]
+__all__ = ["STDIO", "expand", "read_input", "same_file", "write_atomic"]
 
 #: The name that means standard input or output.
 STDIO = "-"
@@ -19,45 +20,79 @@ STDIO = "-"
 def expand(paths: Iterable[str], pattern: str = "*.json") -> Iterator[str]:
     """Files named directly, then the files under each folder matching `pattern`, sorted.
 
-    `-` passes through. A path that does not exist raises `ToolError`.
+    `-` passes through. A file reached twice is given once. A path that does
+    not exist raises `ToolError`.
     """
+    seen: set[Path] = set()
     for name in paths:
         if name == STDIO:
             yield name
             continue
         path = Path(name)
         if path.is_dir():
-            yield from sorted(str(p) for p in path.rglob(pattern) if p.is_file())
+            found = sorted(str(p) for p in path.rglob(pattern) if p.is_file())
         elif path.exists():
-            yield name
+            found = [name]
         else:
             raise ToolError(f"{name}: no such file or folder")
+        for file in found:
+            real = Path(file).resolve()
+            if real not in seen:
+                seen.add(real)
+                yield file
 
 
-def read_input(name: str) -> bytes:
-    """The bytes of a file, or of standard input for `-`."""
+def read_input(name: str, limit: int | None = None) -> bytes:
+    """The bytes of a file, or of standard input for `-`.
+
+    With `limit`, at most ``limit + 1`` bytes are read: enough for the caller
+    to see that the input is too large without holding all of it.
+    """
+    size = -1 if limit is None else limit + 1
     try:
         if name == STDIO:
-            return sys.stdin.buffer.read()
-        return Path(name).read_bytes()
+            return sys.stdin.buffer.read(size)
+        with Path(name).open("rb") as file:
+            return file.read(size)
     except OSError as exc:
         raise ToolError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether two names (not `-`) are one existing file."""
+    if STDIO in (a, b):
+        return False
+    try:
+        return Path(a).samefile(b)
+    except OSError:
+        return False
 
 
 def write_atomic(name: str, data: bytes) -> None:
     """Write `data` to `name` (or standard output for `-`) all at once.
 
     The bytes go to a temporary file beside the target, which then replaces it
-    in one rename: a failure leaves the old file untouched and no partial file.
-    An existing file keeps its permissions.
+    in one rename: a failure or an interruption leaves the old file untouched
+    and no partial file. A symbolic link stays a link: the file it points to
+    is replaced. An existing file keeps its permissions. A target that is not
+    a regular file (a pipe, a device) is written to directly, since it cannot
+    be replaced.
     """
     if name == STDIO:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    target = Path(name)
+    target = Path(name).resolve()
     try:
-        mode = target.stat().st_mode & 0o7777 if target.exists() else None
+        mode = target.stat().st_mode if target.exists() else None
+    except OSError as exc:
+        raise ToolError(f"{name}: cannot write: {exc.strerror or exc}") from exc
+    if mode is not None and not stat.S_ISREG(mode):
+        _write_through(name, target, data)
+        return
+    if mode is not None and not os.access(target, os.W_OK):
+        raise ToolError(f"{name}: cannot write: the file is read-only")
+    try:
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise ToolError(f"{name}: cannot write: {exc.strerror or exc}") from exc
@@ -70,9 +105,35 @@ def write_atomic(name: str, data: bytes) -> None:
             # mkstemp creates the file 0600; a new output file gets the usual mode.
             umask = os.umask(0)
             os.umask(umask)
-            mode = 0o666 & ~umask
-        Path(temp).chmod(mode)
+            Path(temp).chmod(0o666 & ~umask)
+        else:
+            Path(temp).chmod(stat.S_IMODE(mode))
         Path(temp).replace(target)
-    except OSError as exc:
+    except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ToolError(f"{name}: cannot write: {exc.strerror or exc}") from exc
+        raise
+    _sync_folder(target.parent)
+
+
+def _write_through(name: str, target: Path, data: bytes) -> None:
+    try:
+        with target.open("wb") as out:
+            out.write(data)
+    except OSError as exc:
         raise ToolError(f"{name}: cannot write: {exc.strerror or exc}") from exc
+
+
+def _sync_folder(folder: Path) -> None:
+    # Makes the rename itself durable; not every system can open a folder.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

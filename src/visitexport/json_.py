@@ -125,7 +125,7 @@ def parse(data: bytes, source: str = "<input>") -> tuple[Any, str]:
     if len(data) > MAX_BYTES:
         raise InvalidRecordError(
             source,
-            [Problem(1, 1, "", "json.size", f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}")],
+            [Problem(1, 1, "", "json.size", f"file is larger than the limit of {MAX_BYTES:,} bytes")],
         )
     if data.startswith(b"\xef\xbb\xbf"):
         raise InvalidRecordError(

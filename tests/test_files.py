@@ -1,0 +1,112 @@
+"""Writing outputs: all at once or not at all, never through a link or onto the input."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from visitexport import files
+from visitexport.cli import main
+from visitexport.errors import ToolError
+
+from .conftest import EXAMPLE, SEED
+
+
+def test_new_file_gets_the_usual_mode(tmp_path: Path) -> None:
+    out = tmp_path / "new.txt"
+    files.write_atomic(str(out), b"x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir()] == ["new.txt"]
+
+
+def test_existing_file_keeps_its_mode(tmp_path: Path) -> None:
+    out = tmp_path / "old.txt"
+    out.write_bytes(b"old")
+    out.chmod(0o640)
+    files.write_atomic(str(out), b"new")
+    assert (out.read_bytes(), stat.S_IMODE(out.stat().st_mode)) == (b"new", 0o640)
+
+
+def test_a_link_stays_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text(json.dumps(json.loads(EXAMPLE.read_bytes())))
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    result = CliRunner().invoke(main, ["fmt", str(link)])
+    assert result.exit_code == 0
+    assert link.is_symlink()
+    assert real.read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_interrupted_write_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out.txt"
+    out.write_bytes(b"old")
+
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        files.write_atomic(str(out), b"new")
+    assert out.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_missing_folder_is_a_tool_error(tmp_path: Path) -> None:
+    with pytest.raises(ToolError, match="cannot write"):
+        files.write_atomic(str(tmp_path / "no" / "such" / "out.txt"), b"x")
+    result = CliRunner().invoke(main, ["convert", str(EXAMPLE), "--to", "text", "-o", str(tmp_path / "no" / "x.txt")])
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"visitexport: error: {tmp_path / 'no' / 'x.txt'}: cannot write: ")
+
+
+def test_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        files.write_atomic(str(fifo), b"through")
+        assert os.read(reader, 100) == b"through"
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_convert_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
+    record = tmp_path / "r.json"
+    record.write_bytes(EXAMPLE.read_bytes())
+    result = CliRunner().invoke(main, ["convert", str(record), "--to", "text", "-o", str(record)])
+    assert result.exit_code == 2
+    assert f"-o {record} is the input file itself" in result.stderr
+    assert record.read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_fmt_checks_every_path_before_rewriting_any(tmp_path: Path) -> None:
+    messy = tmp_path / "messy.json"
+    messy.write_text(json.dumps(json.loads(EXAMPLE.read_bytes())))
+    before = messy.read_bytes()
+    result = CliRunner().invoke(main, ["fmt", str(messy), str(tmp_path / "missing.json")])
+    assert result.exit_code == 3
+    assert messy.read_bytes() == before
+
+
+def test_a_file_named_twice_is_checked_once(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(EXAMPLE), str(EXAMPLE.parent)])
+    assert result.stderr == "1 file(s) checked: 1 valid, 0 invalid (0 problem(s))\n"
+
+
+def test_oversized_input_is_read_only_up_to_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("visitexport.json_.MAX_BYTES", 100)
+    assert len(files.read_input(str(SEED), 100)) == 101
+    result = CliRunner().invoke(main, ["validate", str(EXAMPLE)])
+    assert result.exit_code == 1
+    assert "json.size: file is larger than the limit of 100 bytes" in result.stdout
