@@ -57,9 +57,11 @@ def test_readme_examples_run(line: str, tmp_path: Path) -> None:
 
 
 def test_quick_start_commands() -> None:
-    install, tests = re.findall(r"```sh\n(python -m pip install .*?)\n```", README)[:2]
-    for part in install.split(" && ")[1:]:
-        assert part.startswith("visitexport ")
-    assert "examples/kono-russia-2000.json" in install
-    assert tests == "python -m pip install '.[test]' && python -m pytest"
+    install, tests = re.findall(r"```sh\n(python3 -m venv .venv && .*?)\n```", README)[:2]
+    parts = install.split(" && ")
+    assert parts[:2] == ["python3 -m venv .venv", ".venv/bin/pip install ."]
+    assert all(part.startswith(".venv/bin/visitexport ") for part in parts[2:])
+    assert "validate examples/kono-russia-2000.json" in install
+    assert "convert examples/kono-russia-2000.json --to text" in install
+    assert tests == "python3 -m venv .venv && .venv/bin/pip install '.[test]' && .venv/bin/python -m pytest"
     assert tests in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
