@@ -79,10 +79,10 @@ def test_validate_example_is_clean() -> None:
         ),
         (
             "duplicate-key.json",
-            '"principal": "kono",',
-            '"principal": "kono",\n    "principal": "kono",',
-            ":{line}:5: json.duplicate-key: duplicate key 'principal': each key may appear once per object "
-            "(/visit/principal)",
+            '"direction": "outbound",',
+            '"direction": "outbound",\n    "direction": "outbound",',
+            ":{line}:5: json.duplicate-key: duplicate key 'direction': each key may appear once per object "
+            "(/visit/direction)",
         ),
         (
             "nan.json",
@@ -107,7 +107,7 @@ def test_validate_reports_file_place_rule_and_pointer(
         "dangling.json": '"putn"',
         "duplicate-id.json": '"id": "putin",\n      "kind": "message"',
         "outside.json": '"date": {\n        "date": "2000-10-30"',
-        "duplicate-key.json": '    "principal": "kono",\n    "principal"',
+        "duplicate-key.json": '    "direction": "outbound",\n    "direction"',
         "nan.json": "NaN",
         "syntax.json": '"direction": "outbound"',
     }

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from visitexport import semantic
 from visitexport.schema import fast_check
 
+from .conftest import CASES, load_json
 from .strategies import RECORDS, mutated_records
 
 
@@ -76,3 +77,59 @@ def test_lone_surrogate_in_a_python_record_is_a_problem_not_a_crash(example: dic
     record = copy.deepcopy(example)
     record["people"][0]["name"] = "Yohei \ud800Kono"
     assert [(p.rule, p.pointer) for p in visitexport.check(record)] == [("json.surrogate", "/people/0/name")]
+
+
+def minimal() -> dict[str, Any]:
+    record: dict[str, Any] = load_json(CASES / "valid" / "minimal.json")
+    return record
+
+
+def test_multi_day_engagement_within_the_visit() -> None:
+    record = minimal()
+    record["engagements"][0]["date"] = {"date": "2026-03-10"}
+    record["engagements"][0]["end_date"] = {"date": "2026-03-11", "printed": "11 March"}
+    assert semantic.check(record) == []
+    record["engagements"][0]["end_date"] = {"date": "2026-03-13"}
+    # held from the 10th (before the release on the 12th) to the 13th: outside the visit only
+    assert [(f.rule, f.pointer) for f in semantic.check(record)] == [("date.outside-visit", "/engagements/0/date")]
+
+
+def test_clock_times_on_either_side_of_midnight() -> None:
+    # 07:00 on 12 March in Tokyo is 18:00 on 11 March in Ottawa.
+    record = minimal()
+    record["engagements"][0]["times"] = [
+        {"start": "18:00", "utc_offset": "-04:00", "time_zone": "America/Toronto"},
+        {"date": "2026-03-12", "start": "07:00", "utc_offset": "+09:00", "time_zone": "Asia/Tokyo"},
+    ]
+    assert semantic.check(record) == []
+    record["engagements"][0]["times"][1]["date"] = "2026-03-11"
+    assert [f.rule for f in semantic.check(record)] == ["time.disagree"]
+
+
+def test_a_side_can_be_an_international_organisation() -> None:
+    record = minimal()
+    record["organisations"].append(
+        {"id": "un", "name": "United Nations", "kind": "international_organisation", "sources": ["p1"]}
+    )
+    record["engagements"][0]["participants"][0]["side"] = "un"
+    assert semantic.check(record) == []
+
+
+def test_visit_without_a_period_and_with_two_principals() -> None:
+    record = minimal()
+    del record["visit"]["period"]
+    record["visit"]["principals"] = ["lindqvist", "tremblay"]
+    assert semantic.check(record) == []
+    record["visit"]["principals"] = ["lindqvist", "ottawa"]
+    assert [(f.rule, f.pointer) for f in semantic.check(record)] == [("ref.unresolved", "/visit/principals/1")]
+
+
+def test_tables_must_be_rectangular() -> None:
+    record: dict[str, Any] = load_json(CASES / "valid" / "table-and-footer.json")
+    blocks = [b for s in record["document"]["body"] if s["type"] == "section" for b in s.get("blocks", [])]
+    found = next(b for b in blocks if b["type"] == "table")
+    found["rows"][-1] = found["rows"][-1][:-1]
+    assert [f.rule for f in semantic.check(record)] == ["table.shape"]
+    found["rows"][-1].append("x")
+    found["header_rows"] = len(found["rows"]) + 1
+    assert [f.rule for f in semantic.check(record)] == ["table.shape"]

@@ -22,6 +22,10 @@ Rule ids (also listed in the README):
   release; a planned one is not wholly before it.
 - ``time.disagree``: the clock times of one engagement name the same moment.
 - ``visit.leg-country``: each leg's country is one of the visit's countries.
+- ``table.shape``: a table's rows have one number of cells, and there are no
+  more header rows than rows.
+- ``json.integer``: whole numbers are written without a fraction (``2``, not
+  ``2.0``), which JSON Schema cannot tell apart.
 - ``json.depth``: nesting within the limit the tool can process safely.
 """
 
@@ -30,9 +34,12 @@ from __future__ import annotations
 import calendar
 import difflib
 from collections.abc import Iterator
+from datetime import date
+from functools import cache
 from typing import Any, NamedTuple
 
 from .json_ import MAX_DEPTH
+from .schema import load_schema
 
 __all__ = ["RULES", "Finding", "check"]
 
@@ -49,6 +56,8 @@ RULES: dict[str, str] = {
     "date.status": "held and completed things are not dated after the release; planned ones not wholly before it",
     "time.disagree": "the clock times printed for one engagement name the same moment",
     "visit.leg-country": "each leg's country is one of the visit's countries",
+    "table.shape": "a table's rows have one number of cells, and no more header rows than rows",
+    "json.integer": "whole numbers are written without a fraction (2, not 2.0): one spelling per value",
     "json.depth": f"nesting stays within {MAX_DEPTH} levels",
 }
 
@@ -95,6 +104,15 @@ def _describe(span: Span) -> str:
     return lo if lo == hi else f"{lo}..{hi}"
 
 
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+@cache
+def _countries() -> frozenset[str]:
+    return frozenset(load_schema()["$defs"]["country"]["enum"])
+
+
 def _join(*parts: object) -> str:
     return "/".join(map(str, parts))
 
@@ -107,12 +125,14 @@ class _Tree(NamedTuple):
     texts: list[str]  # every text of the document
     spans: dict[str, tuple[int, int]]  # a block's texts are texts[start:end]
     too_deep: list[str]  # pointers of block lists nested past MAX_DEPTH (not entered)
+    bad_tables: list[tuple[str, str]]  # (pointer, message) of tables whose rows do not line up
+    fractions: list[str]  # pointers of whole numbers written with a fraction (2.0)
 
 
 def _walk_blocks(body: list[dict[str, Any]], with_pointers: bool = True) -> _Tree:
     # Without pointers the walk builds no strings: the pre-check of a clean
     # record does not need them.
-    tree = _Tree([], [], [], {}, [])
+    tree = _Tree([], [], [], {}, [], [], [])
     ids, pointers, texts, spans = tree.ids, tree.pointers, tree.texts, tree.spans
 
     def walk(blocks: list[dict[str, Any]], pointer: str, depth: int) -> None:
@@ -146,7 +166,15 @@ def _walk_blocks(body: list[dict[str, Any]], with_pointers: bool = True) -> _Tre
                     walk(item["blocks"], item_pointer and f"{item_pointer}/blocks", depth + 4)
                     spans[item["id"]] = (item_start, len(texts))
             else:
-                texts.extend(cell for row in block["rows"] for cell in row if cell)
+                rows = block["rows"]
+                texts.extend(cell for row in rows for cell in row if cell)
+                widths = {len(row) for row in rows}
+                if len(widths) > 1:
+                    tree.bad_tables.append((here, f"rows have {sorted(widths)} cells; every row needs the same number"))
+                if block["header_rows"] > len(rows):
+                    tree.bad_tables.append((here, f"{block['header_rows']} header rows, but only {len(rows)} rows"))
+                if type(block["header_rows"]) is not int:
+                    tree.fractions.append(f"{here}/header_rows")
             spans[ident] = (start, len(texts))
 
     walk(body, "/document/body", 3)
@@ -208,6 +236,10 @@ class _Checker:
             self.define(ident, _BLOCK, pointer)
         for pointer in tree.too_deep:
             self.add(pointer, "json.depth", f"nesting deeper than {MAX_DEPTH} levels")
+        for pointer, message in tree.bad_tables:
+            self.add(pointer, "table.shape", message)
+        for pointer in tree.fractions + _layout_fractions(record["document"]):
+            self.add(pointer, "json.integer", "write whole numbers without a fraction (2, not 2.0)")
         for key, kind in (("people", _PERSON), ("organisations", _ORG), ("places", _PLACE)):
             for n, thing in enumerate(record.get(key, ())):
                 self.define(thing["id"], kind, f"/{key}", n)
@@ -228,13 +260,13 @@ class _Checker:
             return True
         wanted = " or ".join(kinds)
         if found is not None:
-            message = f"{ident!r} is a {found}, not a {wanted}"
+            message = f"{ident!r} is {_a(found)}, not {_a(wanted)}"
         else:
-            message = f"{ident!r} is not the id of a {wanted} in this record"
+            message = f"{ident!r} is not the id of {_a(wanted)} in this record"
             near = difflib.get_close_matches(ident, [i for i, k in self.kinds.items() if k in kinds], n=1)
             if near:
                 message += f"; did you mean {near[0]!r}?"
-            elif len(ident) == 2 and ident.isalpha():
+            elif ident.upper() in _countries():
                 message += f"; for a side, write the country code in capitals ({ident.upper()!r})"
         self.add(_join(base, *parts), "ref.unresolved", message)
         return False
@@ -253,7 +285,7 @@ class _Checker:
                 continue
             found = self.kinds.get(ident)
             if found:
-                message = f"source {ident!r} is a {found}, not a block of the document"
+                message = f"source {ident!r} is {_a(found)}, not a block of the document"
             else:
                 message = f"source {ident!r} is not a block of the document"
                 near = difflib.get_close_matches(ident, sorted(self.block_ids), n=1)
@@ -336,10 +368,11 @@ class _Checker:
         return self.findings
 
     def visit(self, visit: dict[str, Any], release_day: str) -> Span | None:
-        self.ref(visit["principal"], (_PERSON,), "/visit/principal")
+        for n, person in enumerate(visit["principals"]):
+            self.ref(person, (_PERSON,), "/visit/principals", n)
         for n, place in enumerate(visit.get("places", ())):
             self.ref(place, (_PLACE,), "/visit/places", n)
-        span = self.period("/visit/period", visit["period"])
+        span = self.period("/visit/period", visit["period"]) if "period" in visit else None
         if span:
             if visit["status"] == "completed" and span[0] > release_day:
                 self.add(
@@ -371,18 +404,28 @@ class _Checker:
 
     def engagement(self, here: str, engagement: dict[str, Any], visit_span: Span | None, release_day: str) -> None:
         span = self.when(f"{here}/date", engagement["date"])
+        if span and "end_date" in engagement and (last := self.when(f"{here}/end_date", engagement["end_date"])):
+            if last[1] < span[0]:
+                self.add(
+                    f"{here}/end_date",
+                    "date.end-before-start",
+                    f"the last day ({_describe(last)}) is before the first ({_describe(span)})",
+                )
+                span = None
+            else:
+                span = span[0], max(span[1], last[1])
         if span:
             self.status(f"{here}/status", engagement["status"], span, release_day)
             if visit_span and here.count("/") == 2:
                 self.within(f"{here}/date", span, visit_span, "the visit period")
             for i, child in enumerate(engagement.get("engagements", ())):
-                child_date = child["date"]
-                if "date" in child_date or child_date["earliest"] < child_date["latest"]:
-                    self.within(f"{here}/engagements/{i}/date", _when(child_date), span, "its engagement's date")
+                child_span = _engagement_span(child)
+                if child_span:
+                    self.within(f"{here}/engagements/{i}/date", child_span, span, "its engagement's dates")
         if "place" in engagement:
             self.ref(engagement["place"], (_PLACE,), here, "place")
         if "times" in engagement:
-            self.times(here, engagement["times"])
+            self.times(here, engagement["times"], _exact_day(engagement["date"]))
         if "participants" in engagement:
             seen: set[str] = set()
             for i, participant in enumerate(engagement["participants"]):
@@ -396,6 +439,8 @@ class _Checker:
                 seen.add(person)
                 if "organisation" in participant:
                     self.ref(participant["organisation"], (_ORG,), here, "participants", i, "organisation")
+                if not participant["side"].isupper():
+                    self.ref(participant["side"], (_ORG,), here, "participants", i, "side")
         self.sources(here, engagement)
 
     # --- date helpers ---------------------------------------------------------
@@ -444,39 +489,86 @@ class _Checker:
                 f"marked planned but dated {_describe(span)}, before the release ({release_day})",
             )
 
-    def times(self, pointer: str, clocks: list[dict[str, Any]]) -> None:
+    def times(self, pointer: str, clocks: list[dict[str, Any]], day: str | None) -> None:
         first = clocks[0]
         for n, clock in enumerate(clocks[1:], 1):
             for key in ("start", "end"):
-                a, b = _utc_minutes(first, key), _utc_minutes(clock, key)
-                if a is not None and b is not None and a != b:
+                if not _same_moment(first, clock, key, day):
+                    when = f" on {clock['date']}" if "date" in clock else ""
                     self.add(
                         f"{pointer}/times/{n}/{key}",
                         "time.disagree",
-                        f"{clock[key]} at {clock['utc_offset']} is not the same moment as "
+                        f"{clock[key]}{when} at {clock['utc_offset']} is not the same moment as "
                         f"{first[key]} at {first['utc_offset']}",
                     )
 
 
-def _utc_minutes(clock: dict[str, Any], key: str) -> int | None:
-    """Minutes after midnight UTC of a clock's start or end (None if not printed)."""
-    if key not in clock:
-        return None
+def _layout_fractions(document: dict[str, Any]) -> list[str]:
+    """Pointers of the document's own whole numbers that are written as 2.0."""
+    found = []
+    if type(document["layout"]["list_indent"]) is not int:
+        found.append("/document/layout/list_indent")
+    if "footer" in document and type(document["footer"]["blank_lines_before"]) is not int:
+        found.append("/document/footer/blank_lines_before")
+    return found
+
+
+def _exact_day(value: dict[str, Any]) -> str | None:
+    return value.get("date")
+
+
+_DAY = 24 * 60
+
+
+def _utc_moment(clock: dict[str, Any], key: str, day: str | None) -> tuple[int, bool]:
+    """A clock's start or end in UTC minutes, and whether its local date is known.
+
+    The local date is the clock's own, else the engagement's exact date; with
+    it the minutes count from the first day of the calendar, without it from
+    that day's midnight.
+    """
     hours, minutes = int(clock[key][:2]), int(clock[key][3:5])
     offset = clock["utc_offset"]
     sign = 1 if offset[0] == "+" else -1
-    return (hours * 60 + minutes - sign * (int(offset[1:3]) * 60 + int(offset[4:6]))) % (24 * 60)
+    moment = hours * 60 + minutes - sign * (int(offset[1:3]) * 60 + int(offset[4:6]))
+    local_day = clock.get("date", day)
+    if local_day is None:
+        return moment, False
+    return date.fromisoformat(local_day).toordinal() * _DAY + moment, True
 
 
-def _clean_times(clocks: list[dict[str, Any]]) -> None:
-    for key in ("start", "end"):
-        first = _utc_minutes(clocks[0], key)
-        if first is None:
-            continue
-        for clock in clocks[1:]:
-            other = _utc_minutes(clock, key)
-            if other is not None and other != first:
-                raise _Dirty
+def _same_moment(a: dict[str, Any], b: dict[str, Any], key: str, day: str | None) -> bool:
+    """Whether two clock entries name the same moment for `key` (true when one does not print it)."""
+    if key not in a or key not in b:
+        return True
+    (x, x_dated), (y, y_dated) = _utc_moment(a, key, day), _utc_moment(b, key, day)
+    if x_dated and y_dated:
+        return x == y
+    return x % _DAY == y % _DAY  # without dates, the time of day is all that can be compared
+
+
+def _clean_times(clocks: list[dict[str, Any]], day: str | None) -> None:
+    first = clocks[0]
+    for clock in clocks[1:]:
+        if not (_same_moment(first, clock, "start", day) and _same_moment(first, clock, "end", day)):
+            raise _Dirty
+
+
+def _engagement_span(engagement: dict[str, Any]) -> Span | None:
+    """First and last day of an engagement, or None when its dates are themselves wrong."""
+    first = engagement["date"]
+    if "date" not in first and first["earliest"] >= first["latest"]:
+        return None
+    span = _when(first)
+    if "end_date" in engagement:
+        last = engagement["end_date"]
+        if "date" not in last and last["earliest"] >= last["latest"]:
+            return None
+        last_span = _when(last)
+        if last_span[1] < span[0]:
+            return None
+        span = span[0], max(span[1], last_span[1])
+    return span
 
 
 def _when(value: dict[str, Any]) -> Span:
@@ -513,7 +605,7 @@ def _clean(record: dict[str, Any]) -> bool:
 
 def _clean_or_raise(record: dict[str, Any]) -> bool:
     tree = _walk_blocks(record["document"]["body"], with_pointers=False)
-    if tree.too_deep:
+    if tree.too_deep or tree.bad_tables or tree.fractions or _layout_fractions(record["document"]):
         raise _Dirty
     texts, spans, ids = tree.texts, tree.spans, list(tree.ids)
     blocks = set(ids)
@@ -554,19 +646,22 @@ def _clean_or_raise(record: dict[str, Any]) -> bool:
     visit_span = None
     visit = record.get("visit")
     if visit:
-        wanted.append((person_ids, [visit["principal"]]))
+        wanted.append((person_ids, visit["principals"]))
         wanted.append((place_ids, visit.get("places", [])))
-        visit_span = _clean_period(visit["period"])
-        if (visit["status"] == "completed" and visit_span[0] > release_day) or (
-            visit["status"] == "announced" and visit_span[1] < release_day
-        ):
-            raise _Dirty
+        if "period" in visit:
+            visit_span = _clean_period(visit["period"])
+            if (visit["status"] == "completed" and visit_span[0] > release_day) or (
+                visit["status"] == "announced" and visit_span[1] < release_day
+            ):
+                raise _Dirty
         for leg in visit.get("legs", ()):
             if leg["country"] not in visit["countries"]:
                 raise _Dirty
             wanted.append((place_ids, leg.get("places", [])))
             if "period" in leg:
-                _clean_within(_clean_period(leg["period"]), visit_span)
+                leg_span = _clean_period(leg["period"])
+                if visit_span:
+                    _clean_within(leg_span, visit_span)
             _clean_sources(blocks, leg)
         _clean_sources(blocks, visit)
     for thing in (*people, *organisations, *places):
@@ -574,24 +669,28 @@ def _clean_or_raise(record: dict[str, Any]) -> bool:
 
     top = {id(e) for e in record.get("engagements", ())}
     for engagement in engagements:
-        span = _clean_when(engagement["date"])
+        span = _engagement_span(engagement)
+        if span is None:
+            raise _Dirty
         status = engagement["status"]
         if (status == "held" and span[0] > release_day) or (status == "planned" and span[1] < release_day):
             raise _Dirty
         if visit_span and id(engagement) in top:
             _clean_within(span, visit_span)
         for child in engagement.get("engagements", ()):
-            _clean_within(_clean_when(child["date"]), span)
+            if (child_span := _engagement_span(child)) is not None:  # else the child's own turn refuses it
+                _clean_within(child_span, span)
         if "place" in engagement:
             wanted.append((place_ids, [engagement["place"]]))
         if "times" in engagement:
-            _clean_times(engagement["times"])
+            _clean_times(engagement["times"], _exact_day(engagement["date"]))
         participants = engagement.get("participants", ())
         persons = [p["person"] for p in participants]
         if len(set(persons)) != len(persons):
             raise _Dirty
         wanted.append((person_ids, persons))
         wanted.append((org_ids, [p["organisation"] for p in participants if "organisation" in p]))
+        wanted.append((org_ids, [p["side"] for p in participants if not p["side"].isupper()]))
         _clean_sources(blocks, engagement)
 
     def parties(values: list[str]) -> list[str]:
