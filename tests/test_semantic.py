@@ -133,3 +133,14 @@ def test_tables_must_be_rectangular() -> None:
     found["rows"][-1].append("x")
     found["header_rows"] = len(found["rows"]) + 1
     assert [f.rule for f in semantic.check(record)] == ["table.shape"]
+
+
+def test_python_values_json_cannot_hold_are_a_problem_not_a_crash() -> None:
+    import datetime
+
+    import visitexport
+
+    record = minimal()
+    record["release"]["date"] = datetime.date(2026, 3, 12)
+    assert [p.rule for p in visitexport.check(record)] == ["json.value"]
+    assert [p.rule for p in visitexport.check({1: "x"})] == ["json.value"]

@@ -44,6 +44,9 @@ def check_record(record: Any, text: str | None = None) -> list[Problem]:
         # Only a record built in Python can get here: parsing refuses lone
         # surrogates, which the compiled engine cannot even read.
         return sorted(Problem(0, 0, pointer, "json.surrogate", _SURROGATE) for pointer in json_.surrogates(record))
+    except (ValueError, TypeError) as exc:
+        # Also only from Python: a value JSON has no form for (a date object, bytes, a number key).
+        return [Problem(0, 0, "", "json.value", f"the record holds a value JSON cannot represent: {exc}")]
     if fast_valid:
         findings = [(f.pointer, f.rule, f.message) for f in semantic.check(record)]
     else:
@@ -163,7 +166,7 @@ def _explain(error: ValidationError) -> tuple[str, str, str]:
     elif keyword == "minItems" and instance == []:
         message = "empty list: leave the field out instead"
     elif keyword == "type" and instance is None:
-        message = "null is not allowed: leave the field out instead"
+        message = "null is not allowed: give a value, or leave the field out if it is optional"
     elif keyword == "uniqueItems" and isinstance(instance, list):
         seen: list[Any] = []
         for index, item in enumerate(instance):
