@@ -143,4 +143,5 @@ def test_python_values_json_cannot_hold_are_a_problem_not_a_crash() -> None:
     record = minimal()
     record["release"]["date"] = datetime.date(2026, 3, 12)
     assert [p.rule for p in visitexport.check(record)] == ["json.value"]
-    assert [p.rule for p in visitexport.check({1: "x"})] == ["json.value"]
+    not_json: Any = {1: "x"}
+    assert [p.rule for p in visitexport.check(not_json)] == ["json.value"]
