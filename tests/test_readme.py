@@ -65,3 +65,13 @@ def test_quick_start_commands() -> None:
     assert "convert examples/kono-russia-2000.json --to text" in install
     assert tests == "python3 -m venv .venv && .venv/bin/pip install '.[test]' && .venv/bin/python -m pytest"
     assert tests in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_python_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    blocks = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
+    assert blocks
+    for block in blocks:
+        namespace: dict[str, object] = {}
+        exec(compile(block, "README.md", "exec"), namespace)
+        assert namespace["problems"] == []

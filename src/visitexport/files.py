@@ -8,6 +8,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import ToolError
 
@@ -20,10 +21,11 @@ STDIO = "-"
 def expand(paths: Iterable[str], pattern: str = "*.json") -> Iterator[str]:
     """Files named directly, then the files under each folder matching `pattern`, sorted.
 
-    `-` passes through. A file reached twice is given once. A path that does
-    not exist raises `ToolError`.
+    `-` passes through. A file reached twice under the same name (given
+    directly and found in a folder) is given once. A path that does not exist
+    raises `ToolError`.
     """
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for name in paths:
         if name == STDIO:
             yield name
@@ -36,9 +38,10 @@ def expand(paths: Iterable[str], pattern: str = "*.json") -> Iterator[str]:
         else:
             raise ToolError(f"{name}: no such file or folder")
         for file in found:
-            real = Path(file).resolve()
-            if real not in seen:
-                seen.add(real)
+            # abspath is a string operation: resolving links would cost a system call per file.
+            key = os.path.abspath(file)  # noqa: PTH100
+            if key not in seen:
+                seen.add(key)
                 yield file
 
 
@@ -48,14 +51,28 @@ def read_input(name: str, limit: int | None = None) -> bytes:
     With `limit`, at most ``limit + 1`` bytes are read: enough for the caller
     to see that the input is too large without holding all of it.
     """
-    size = -1 if limit is None else limit + 1
     try:
         if name == STDIO:
-            return sys.stdin.buffer.read(size)
+            return _read_capped(sys.stdin.buffer, limit)
         with Path(name).open("rb") as file:
-            return file.read(size)
+            info = os.fstat(file.fileno())
+            if limit is None or (stat.S_ISREG(info.st_mode) and info.st_size <= limit):
+                return file.read()
+            return _read_capped(file, limit)
     except OSError as exc:
         raise ToolError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _read_capped(stream: BinaryIO, limit: int | None) -> bytes:
+    # read(n) would set aside n bytes at once; a limit of many megabytes is read in pieces.
+    if limit is None:
+        return stream.read()
+    pieces: list[bytes] = []
+    left = limit + 1
+    while left > 0 and (piece := stream.read(min(left, 1 << 20))):
+        pieces.append(piece)
+        left -= len(piece)
+    return b"".join(pieces)
 
 
 def same_file(a: str, b: str) -> bool:
