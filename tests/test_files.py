@@ -110,3 +110,62 @@ def test_oversized_input_is_read_only_up_to_the_limit(tmp_path: Path, monkeypatc
     result = CliRunner().invoke(main, ["validate", str(EXAMPLE)])
     assert result.exit_code == 1
     assert "json.size: file is larger than the limit of 100 bytes" in result.stdout
+
+
+def test_read_only_file_is_refused_even_for_root(tmp_path: Path) -> None:
+    out = tmp_path / "ro.txt"
+    out.write_bytes(b"keep")
+    out.chmod(0o444)
+    with pytest.raises(ToolError, match="read-only"):
+        files.write_atomic(str(out), b"new")
+    assert out.read_bytes() == b"keep"
+
+
+def test_an_anonymous_pipe_is_written_to(tmp_path: Path) -> None:
+    read_end, write_end = os.pipe()
+    try:
+        files.write_atomic(f"/proc/self/fd/{write_end}", b"through")
+        assert os.read(read_end, 100) == b"through"
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
+def test_a_link_loop_is_a_tool_error(tmp_path: Path) -> None:
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    with pytest.raises(ToolError, match="cannot write"):
+        files.write_atomic(str(loop), b"x")
+
+
+def test_the_same_file_under_two_names_is_read_once(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "r.json").write_bytes(EXAMPLE.read_bytes())
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    names = [str(tmp_path / "real" / "r.json"), str(tmp_path / "link" / "r.json"), "-", "-"]
+    assert list(files.expand(names)) == [names[0], "-"]
+
+
+def test_fmt_rewrites_nothing_when_a_later_file_cannot_be_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    messy = tmp_path / "a.json"
+    messy.write_text(json.dumps(json.loads(EXAMPLE.read_bytes())))
+    later = tmp_path / "b.json"
+    later.write_bytes(EXAMPLE.read_bytes())
+    before = messy.read_bytes()
+    real = files.read_input
+
+    def failing(name: str, limit: int | None = None) -> bytes:
+        if name.endswith("b.json"):
+            raise ToolError(f"{name}: cannot read: Input/output error")
+        return real(name, limit)
+
+    monkeypatch.setattr("visitexport.cli.read_input", failing)
+    result = CliRunner().invoke(main, ["fmt", str(messy), str(later)])
+    assert result.exit_code == 3
+    assert messy.read_bytes() == before
+
+
+def test_fmt_check_on_standard_input_writes_nothing() -> None:
+    messy = json.dumps(json.loads(EXAMPLE.read_bytes())).encode()
+    result = CliRunner().invoke(main, ["fmt", "--check", "-"], input=messy)
+    assert (result.exit_code, result.stdout) == (1, "would reformat -\n")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from typing import Any
 
 import pytest
 
@@ -46,6 +48,9 @@ def test_canonical_and_compact_spellings_give_the_same_value() -> None:
         (b"\xef\xbb\xbf{}", [("json.encoding", 1, 1, "")]),
         (b'{"a": [1, 2,]}', [("json.syntax", 1, 13, "/a")]),
         (b'{"a": {"b": [1, 2 3]}}', [("json.syntax", 1, 19, "/a/b")]),
+        (b'{"a": {"b": [1}, "c": 2}', [("json.syntax", 1, 15, "/a/b")]),
+        (b'{"a": 1e-400}', [("json.constant", 1, 7, "/a")]),
+        (b'{"a": 1.00000000000000000001}', [("json.constant", 1, 7, "/a")]),
         (b"", [("json.syntax", 1, 1, "")]),
         (b'{"a": 1} {"b": 2}', [("json.syntax", 1, 10, "")]),
         (b'{"a": 1e400}', [("json.constant", 1, 7, "/a")]),
@@ -80,6 +85,21 @@ def test_nesting_past_the_limit_is_refused_by_validation() -> None:
     data = b"[" * 49 + b"]" * 49
     _, found = check_bytes(data)
     assert [(p.rule, p.line, p.column, p.pointer) for p in found] == [("json.depth", 1, 49, "/0" * 48)]
+
+
+def test_exact_numbers_are_kept() -> None:
+    value, _ = json_.parse(b'{"a": 0.1, "b": 1.50, "c": -2e-3, "d": 12345678901234567890}')
+    assert value == {"a": 0.1, "b": 1.5, "c": -0.002, "d": 12345678901234567890}
+
+
+def test_python_records_holding_what_json_cannot(example: dict[str, Any]) -> None:
+    import visitexport
+
+    record = copy.deepcopy(example)
+    record["document"]["layout"]["list_indent"] = 10**4400
+    record["people"][0]["name"] = float("nan")
+    found = [(p.rule, p.pointer) for p in visitexport.check(record)]
+    assert found == [("json.constant", "/document/layout/list_indent"), ("json.constant", "/people/0/name")]
 
 
 def test_paired_surrogate_escape_is_fine() -> None:

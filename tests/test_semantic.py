@@ -145,3 +145,28 @@ def test_python_values_json_cannot_hold_are_a_problem_not_a_crash() -> None:
     assert [p.rule for p in visitexport.check(record)] == ["json.value"]
     not_json: Any = {1: "x"}
     assert [p.rule for p in visitexport.check(not_json)] == ["json.value"]
+
+
+def test_a_time_range_may_run_past_midnight() -> None:
+    record = minimal()
+    record["engagements"][0]["times"] = [
+        {"start": "23:00", "end": "01:00", "utc_offset": "+09:00"},
+        {"start": "17:00", "end": "19:00", "utc_offset": "+03:00"},
+    ]
+    assert semantic.check(record) == []
+
+
+def test_a_clock_date_far_from_the_engagement() -> None:
+    record = minimal()
+    record["engagements"][0]["times"] = [{"date": "2026-03-12", "start": "01:00", "utc_offset": "+09:00"}]
+    assert semantic.check(record) == []
+    record["engagements"][0]["times"][0]["date"] = "1999-03-12"
+    assert [(f.rule, f.pointer) for f in semantic.check(record)] == [("time.date", "/engagements/0/times/0/date")]
+
+
+def test_years_outside_1000_to_2999_are_refused() -> None:
+    import visitexport
+
+    record = minimal()
+    record["release"]["date"] = "0000-01-01"
+    assert [p.rule for p in visitexport.check(record)] == ["schema.pattern"]

@@ -143,8 +143,10 @@ def fmt(paths: tuple[str, ...], check: bool) -> None:
     Only strict JSON reading must succeed; the schema is not enforced here.
     """
     status = EXIT_OK
-    changed = 0
-    for path in list(expand(paths)):  # every path checked before anything is rewritten
+    # Every file is read and formatted before any is rewritten, so a file that
+    # cannot be read stops the run with nothing changed.
+    rewrites: list[tuple[str, bytes]] = []
+    for path in list(expand(paths)):
         data = read_input(path, MAX_BYTES)
         try:
             canonical = api.format_bytes(data, path)
@@ -152,16 +154,18 @@ def fmt(paths: tuple[str, ...], check: bool) -> None:
             _echo_problems(exc)
             status = EXIT_INVALID
             continue
-        if path == STDIO and not check:
+        if (path == STDIO and not check) or canonical != data:
+            rewrites.append((path, canonical))
+    for path, canonical in rewrites:
+        if check:
+            click.echo(f"would reformat {path}")
+            status = EXIT_INVALID
+        elif path == STDIO:
             write_atomic(STDIO, canonical)
-        elif canonical != data:
-            changed += 1
-            if check:
-                click.echo(f"would reformat {path}")
-                status = EXIT_INVALID
-            else:
-                write_atomic(path, canonical)
-                click.echo(f"reformatted {path}", err=True)
+        else:
+            write_atomic(path, canonical)
+            click.echo(f"reformatted {path}", err=True)
+    changed = sum(path != STDIO for path, _ in rewrites)
     if changed and not check:
         click.echo(f"{changed} file(s) reformatted", err=True)
     sys.exit(status)

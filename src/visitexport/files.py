@@ -21,14 +21,16 @@ STDIO = "-"
 def expand(paths: Iterable[str], pattern: str = "*.json") -> Iterator[str]:
     """Files named directly, then the files under each folder matching `pattern`, sorted.
 
-    `-` passes through. A file reached twice under the same name (given
-    directly and found in a folder) is given once. A path that does not exist
-    raises `ToolError`.
+    A file reached twice (named twice, or named and found in a folder, under
+    any name) is given once, and so is `-`. A path that does not exist raises
+    `ToolError`.
     """
-    seen: set[str] = set()
+    seen: set[tuple[int, int] | str] = set()
     for name in paths:
         if name == STDIO:
-            yield name
+            if name not in seen:
+                seen.add(name)
+                yield name
             continue
         path = Path(name)
         if path.is_dir():
@@ -38,8 +40,11 @@ def expand(paths: Iterable[str], pattern: str = "*.json") -> Iterator[str]:
         else:
             raise ToolError(f"{name}: no such file or folder")
         for file in found:
-            # abspath is a string operation: resolving links would cost a system call per file.
-            key = os.path.abspath(file)  # noqa: PTH100
+            try:
+                info = Path(file).stat()
+            except OSError as exc:
+                raise ToolError(f"{file}: cannot read: {exc.strerror or exc}") from exc
+            key = (info.st_dev, info.st_ino)
             if key not in seen:
                 seen.add(key)
                 yield file
@@ -99,16 +104,22 @@ def write_atomic(name: str, data: bytes) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    target = Path(name).resolve()
     try:
-        mode = target.stat().st_mode if target.exists() else None
+        mode: int | None = Path(name).stat().st_mode  # follows links; a loop fails here
+    except FileNotFoundError:
+        mode = None
     except OSError as exc:
         raise ToolError(f"{name}: cannot write: {exc.strerror or exc}") from exc
     if mode is not None and not stat.S_ISREG(mode):
-        _write_through(name, target, data)
+        _write_through(name, data)  # a pipe or device, perhaps /dev/stdout: nothing to replace
         return
-    if mode is not None and not os.access(target, os.W_OK):
+    if mode is not None and not mode & 0o222:
+        # Judged by the mode bits, not os.access: root may write anything.
         raise ToolError(f"{name}: cannot write: the file is read-only")
+    try:
+        target = Path(name).resolve() if Path(name).is_symlink() else Path(name)
+    except (OSError, RuntimeError) as exc:
+        raise ToolError(f"{name}: cannot write: {exc}") from exc
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
@@ -134,9 +145,9 @@ def write_atomic(name: str, data: bytes) -> None:
     _sync_folder(target.parent)
 
 
-def _write_through(name: str, target: Path, data: bytes) -> None:
+def _write_through(name: str, data: bytes) -> None:
     try:
-        with target.open("wb") as out:
+        with Path(name).open("wb") as out:
             out.write(data)
     except OSError as exc:
         raise ToolError(f"{name}: cannot write: {exc.strerror or exc}") from exc

@@ -18,7 +18,9 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from bisect import bisect_right
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -34,8 +36,8 @@ __all__ = [
     "escape_pointer",
     "parse",
     "printable",
+    "python_problems",
     "scan",
-    "surrogates",
     "too_deep",
 ]
 
@@ -67,10 +69,25 @@ def _constant(name: str) -> Any:
 
 
 def _float(token: str) -> float:
-    number = float(token)
-    if math.isinf(number):
+    if _inexact(token):
         raise _BadConstant(token)
-    return number
+    return float(token)
+
+
+def _inexact(token: str) -> bool:
+    """Whether a number with a fraction or exponent would not read back as written.
+
+    1e400 would become Infinity, 1e-400 zero, 1.00000000000000000001 one:
+    a record must never change a value on the way through.
+    """
+    number = float(token)
+    return math.isinf(number) or Decimal(token) != Decimal(repr(number))
+
+
+def _max_int_digits() -> int:
+    # Python refuses to convert longer integers from text (0: no limit).
+    limit: int = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+    return limit
 
 
 def _unreadable_number(token: str) -> str | None:
@@ -79,16 +96,13 @@ def _unreadable_number(token: str) -> str | None:
         return "NaN and Infinity are not JSON; write a number or leave the field out"
     if token in ("true", "false", "null"):
         return None
-    digits = len(token.lstrip("-").split(".")[0].split("e")[0].split("E")[0])
-    if "." not in token and "e" not in token.lower() and digits > _MAX_INT_DIGITS:
+    if "." in token or "e" in token or "E" in token:
+        return "a number that cannot be kept exactly (it would read back as another value)" if _inexact(token) else None
+    digits = len(token.lstrip("-"))
+    limit = _max_int_digits()
+    if limit and digits > limit:
         return f"an integer of {digits:,} digits is too long to read"
-    if ("." in token or "e" in token.lower()) and math.isinf(float(token)):
-        return "a number too large to represent (it would become Infinity)"
     return None
-
-
-# Python refuses to convert longer integers from text (sys.int_info.default_max_str_digits).
-_MAX_INT_DIGITS = 4300
 
 
 def escape_pointer(token: str) -> str:
@@ -284,7 +298,7 @@ def scan(text: str, max_depth: int = MAX_DEPTH) -> Scan:
                     stack[-1].index += 1
                     found = slot(stack[-1], skip(pos + 1))
                     break
-                if text[pos] not in "}]":
+                if text[pos] != ("}" if stack[-1].is_object else "]"):
                     return
                 stack.pop()
                 pos += 1
@@ -314,33 +328,47 @@ def _scan_problems(text: str) -> list[Problem]:
     for pointer, offset, reason in found.constants:
         add(pointer, offset, "json.constant", reason)
     for pointer, offset in found.surrogates:
-        add(
-            pointer,
-            offset,
-            "json.surrogate",
-            "lone surrogate escape (\\uD800-\\uDFFF without its pair) cannot be stored as UTF-8",
-        )
+        add(pointer, offset, "json.surrogate", SURROGATE)
     if found.too_deep is not None:
         pointer, offset = found.too_deep
         add(pointer, offset, "json.depth", f"nesting deeper than {MAX_DEPTH} levels")
     return sorted(problems)
 
 
-def surrogates(value: Any) -> list[str]:
-    """Pointers of the keys and strings in `value` that hold a lone surrogate."""
-    found = []
+def python_problems(value: Any) -> list[Problem]:
+    """What a record built in Python can hold that no JSON file can: lone
+    surrogates, integers too long to write, NaN and infinite floats.
+
+    Parsed records cannot hold any of these (strict reading refuses them);
+    the compiled schema engine would fail on or misjudge them.
+    """
+    found: list[Problem] = []
+
+    def check(pointer: str, item: Any) -> None:
+        if isinstance(item, str) and _has_surrogate(item):
+            found.append(Problem(0, 0, printable(pointer), "json.surrogate", SURROGATE))
+        elif isinstance(item, float) and not math.isfinite(item):
+            found.append(Problem(0, 0, pointer, "json.constant", "NaN and Infinity are not JSON"))
+        elif isinstance(item, int) and not isinstance(item, bool) and item.bit_length() > _HUGE_BITS:
+            found.append(Problem(0, 0, pointer, "json.constant", "an integer too long to write as JSON"))
+
     stack: list[tuple[str, Any]] = [("", value)]
+    check("", value)
     while stack:
         pointer, item = stack.pop()
         pairs: Any = item.items() if isinstance(item, dict) else enumerate(item) if isinstance(item, list) else ()
         for key, child in pairs:
             here = f"{pointer}/{escape_pointer(str(key))}"
-            if (isinstance(key, str) and _has_surrogate(key)) or (isinstance(child, str) and _has_surrogate(child)):
-                found.append(printable(here))
+            if isinstance(key, str) and _has_surrogate(key):
+                found.append(Problem(0, 0, printable(here), "json.surrogate", SURROGATE))
+            check(here, child)
             stack.append((here, child))
-    if isinstance(value, str) and _has_surrogate(value):
-        found.append("")
     return sorted(found)
+
+
+SURROGATE = "lone surrogate (U+D800-U+DFFF without its pair) cannot be stored as UTF-8"
+# About 4,300 decimal digits: past this Python will not write an integer as text.
+_HUGE_BITS = 14_000
 
 
 def _has_surrogate(text: str) -> bool:

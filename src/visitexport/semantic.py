@@ -21,6 +21,8 @@ Rule ids (also listed in the README):
 - ``date.status``: a held engagement or completed visit is not dated after the
   release; a planned one is not wholly before it.
 - ``time.disagree``: the clock times of one engagement name the same moment.
+- ``time.date``: a clock's local date lies within a day of its engagement's
+  dates.
 - ``visit.leg-country``: each leg's country is one of the visit's countries.
 - ``table.shape``: a table's rows have one number of cells, and there are no
   more header rows than rows.
@@ -55,6 +57,7 @@ RULES: dict[str, str] = {
     "date.due-before-release": "due dates are not before the release date",
     "date.status": "held and completed things are not dated after the release; planned ones not wholly before it",
     "time.disagree": "the clock times printed for one engagement name the same moment",
+    "time.date": "a clock's local date lies within a day of its engagement's dates",
     "visit.leg-country": "each leg's country is one of the visit's countries",
     "table.shape": "a table's rows have one number of cells, and no more header rows than rows",
     "json.integer": "whole numbers are written without a fraction (2, not 2.0): one spelling per value",
@@ -426,6 +429,14 @@ class _Checker:
             self.ref(engagement["place"], (_PLACE,), here, "place")
         if "times" in engagement:
             self.times(here, engagement["times"], _exact_day(engagement["date"]))
+            if span:
+                for n, clock in enumerate(engagement["times"]):
+                    if "date" in clock and not _near(clock["date"], span):
+                        self.add(
+                            f"{here}/times/{n}/date",
+                            "time.date",
+                            f"local date {clock['date']} is more than a day from the engagement ({_describe(span)})",
+                        )
         if "participants" in engagement:
             seen: set[str] = set()
             for i, participant in enumerate(engagement["participants"]):
@@ -513,6 +524,13 @@ def _layout_fractions(document: dict[str, Any]) -> list[str]:
     return found
 
 
+def _near(day: str, span: Span) -> bool:
+    """Whether `day` is within one day of `span` (a time zone can move a date by one)."""
+    # Engagement spans are real days (exact dates or fuzzy bounds), never the "-31" of a month.
+    ordinal = date.fromisoformat(day).toordinal()
+    return date.fromisoformat(span[0]).toordinal() - 1 <= ordinal <= date.fromisoformat(span[1]).toordinal() + 1
+
+
 def _exact_day(value: dict[str, Any]) -> str | None:
     return value.get("date")
 
@@ -531,6 +549,8 @@ def _utc_moment(clock: dict[str, Any], key: str, day: str | None) -> tuple[int, 
     offset = clock["utc_offset"]
     sign = 1 if offset[0] == "+" else -1
     moment = hours * 60 + minutes - sign * (int(offset[1:3]) * 60 + int(offset[4:6]))
+    if key == "end" and clock["end"] < clock["start"]:
+        moment += _DAY  # 23:00 to 01:00 ends the next day
     local_day = clock.get("date", day)
     if local_day is None:
         return moment, False
@@ -684,6 +704,8 @@ def _clean_or_raise(record: dict[str, Any]) -> bool:
             wanted.append((place_ids, [engagement["place"]]))
         if "times" in engagement:
             _clean_times(engagement["times"], _exact_day(engagement["date"]))
+            if any("date" in clock and not _near(clock["date"], span) for clock in engagement["times"]):
+                raise _Dirty
         participants = engagement.get("participants", ())
         persons = [p["person"] for p in participants]
         if len(set(persons)) != len(persons):

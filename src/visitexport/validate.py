@@ -38,14 +38,12 @@ def check_record(record: Any, text: str | None = None) -> list[Problem]:
     column; without it both are 0.
     """
     scan: json_.Scan | None = None
+    if text is None and (problems := json_.python_problems(record)):
+        return problems  # a record built in Python, holding what no JSON file can
     try:
         fast_valid = fast_check()(record)
-    except UnicodeEncodeError:
-        # Only a record built in Python can get here: parsing refuses lone
-        # surrogates, which the compiled engine cannot even read.
-        return sorted(Problem(0, 0, pointer, "json.surrogate", _SURROGATE) for pointer in json_.surrogates(record))
     except (ValueError, TypeError) as exc:
-        # Also only from Python: a value JSON has no form for (a date object, bytes, a number key).
+        # Only from Python too: a value JSON has no form for (a date object, bytes, a number key).
         return [Problem(0, 0, "", "json.value", f"the record holds a value JSON cannot represent: {exc}")]
     if fast_valid:
         findings = [(f.pointer, f.rule, f.message) for f in semantic.check(record)]
@@ -75,7 +73,6 @@ def check_record(record: Any, text: str | None = None) -> list[Problem]:
 # Never call a record valid that the deciding engine refused, even when the
 # reference finds nothing to say; tests/test_engines.py keeps this unreachable.
 _DISAGREE = "the compiled schema engine refuses this record but the reference finds no error; please report this"
-_SURROGATE = "lone surrogate (U+D800-U+DFFF without its pair) cannot be stored as UTF-8"
 
 
 def _offset(scan: json_.Scan, pointer: str) -> int:
@@ -101,9 +98,17 @@ def _schema_findings(record: Any) -> list[tuple[str, str, str]]:
     for error in errors:
         for leaf in _closest(error):
             found.append(_explain(leaf))
-    # A value of the wrong JSON type fails its other keywords too; say it once.
+    # A value of the wrong JSON type fails its other keywords too, and a text
+    # that breaks its pattern needs no second word on its format: say it once.
     mistyped = {pointer for pointer, rule, _ in found if rule == "schema.type"}
-    return sorted({f for f in set(found) if f[1] == "schema.type" or f[0] not in mistyped})
+    misspelt = {pointer for pointer, rule, _ in found if rule == "schema.pattern"}
+    return sorted(
+        {
+            f
+            for f in set(found)
+            if (f[1] == "schema.type" or f[0] not in mistyped) and not (f[1] == "schema.format" and f[0] in misspelt)
+        }
+    )
 
 
 def _closest(error: ValidationError) -> list[ValidationError]:
