@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from . import __version__, api, report
+from .convert import FORMATS, format_for_path, read_record, write_record
 from .errors import InvalidRecordError, ToolError
 from .files import STDIO, expand, read_input, same_file, write_atomic
 from .json_ import MAX_BYTES
@@ -171,46 +171,53 @@ def fmt(paths: tuple[str, ...], check: bool) -> None:
     sys.exit(status)
 
 
-#: Output formats `convert` can write, and the file extensions that imply them.
-_WRITERS: dict[str, Callable[[api.Record], bytes]] = {
-    "text": lambda record: api.render_text(record).encode("utf-8"),
-}
-_EXTENSIONS = {".txt": "text", ".text": "text"}
+_WRITABLE = sorted(FORMATS)
+_READABLE = sorted(name for name, f in FORMATS.items() if f.read is not None)
 
 
 @main.command()
 @click.argument("source")
+@click.option("--to", "target", type=click.Choice(_WRITABLE), help="Output format (default: from -o's extension).")
 @click.option(
-    "--to",
-    "target",
-    type=click.Choice(sorted(_WRITERS)),
-    help="Output format (default: from -o's extension).",
+    "--from",
+    "origin",
+    type=click.Choice(_READABLE),
+    help="Input format (default: from SOURCE's extension, else from its first character).",
 )
 @click.option("-o", "--output", default=STDIO, show_default=True, help="Output file, or - for standard output.")
-def convert(source: str, target: str | None, output: str) -> None:
-    """Convert a record (SOURCE.json, or - for standard input) to another format.
+def convert(source: str, target: str | None, origin: str | None, output: str) -> None:
+    """Convert a record between formats (SOURCE is a file, or - for standard input).
 
-    The record is fully validated first; nothing is written unless it is valid.
-    --to text renders the release's plain text from the document layer.
+    The input is fully validated first; nothing is written unless it is valid.
+    json and xml convert both ways; text renders the release's plain text.
     """
     if target is None:
-        target = _EXTENSIONS.get(Path(output).suffix.lower())
+        target = format_for_path(output)
         if target is None:
-            raise click.UsageError("say which format to write with --to (or give -o a known extension such as .txt)")
+            raise click.UsageError(
+                "say which format to write with --to (or give -o a known extension: .json, .xml, .txt)"
+            )
     if same_file(source, output):
         raise click.UsageError(f"-o {output} is the input file itself; write the output elsewhere")
+    data = read_input(source, MAX_BYTES)
     try:
-        record = api.load(source)
+        record = read_record(data, source, origin)
     except InvalidRecordError as exc:
         _echo_problems(exc)
         sys.exit(EXIT_INVALID)
-    write_atomic(output, _WRITERS[target](record))
+    write_atomic(output, write_record(record, target))
 
 
 @main.command()
-def schema() -> None:
-    """Print the bundled JSON Schema (the contract every record follows)."""
-    write_atomic(STDIO, schema_bytes())
+@click.option("--xsd", is_flag=True, help="Print the XSD generated from it instead.")
+def schema(xsd: bool) -> None:
+    """Print the bundled JSON Schema (the contract every record follows), or its XSD."""
+    if xsd:
+        from .xsd import xsd_bytes
+
+        write_atomic(STDIO, xsd_bytes())
+    else:
+        write_atomic(STDIO, schema_bytes())
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m`

@@ -1,0 +1,63 @@
+"""Converting records between formats: every format reads into and writes from the canonical record.
+
+| format | reads | writes | extensions |
+|---|---|---|---|
+| json | yes (strict, fully validated) | canonical bytes | .json |
+| xml | yes (safe, XSD then full validation) | XSD-valid document | .xml |
+| text | no | the release's plain text | .txt, .text |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from . import api
+from .canonical import canonical_bytes
+from .formats import xml_
+from .formats.text_ import render_text
+
+__all__ = ["FORMATS", "Format", "format_for_path", "read_record", "sniff", "write_record"]
+
+Record = dict[str, Any]
+
+
+class Format(NamedTuple):
+    name: str
+    extensions: tuple[str, ...]
+    read: Callable[[bytes, str], Record] | None
+    write: Callable[[Record], bytes]
+
+
+FORMATS: dict[str, Format] = {
+    "json": Format("json", (".json",), api.loads, canonical_bytes),
+    "xml": Format("xml", (".xml",), xml_.load_xml, xml_.dump_xml),
+    "text": Format("text", (".txt", ".text"), None, lambda record: render_text(record).encode("utf-8")),
+}
+
+
+def format_for_path(path: str) -> str | None:
+    """The format a file name's extension implies, if any."""
+    suffix = Path(path).suffix.lower()
+    return next((f.name for f in FORMATS.values() if suffix in f.extensions), None)
+
+
+def sniff(data: bytes) -> str:
+    """json or xml, from the first character that is not white space (or a byte order mark)."""
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return "xml" if head.startswith(b"<") or data.startswith((b"\xff\xfe", b"\xfe\xff")) else "json"
+
+
+def read_record(data: bytes, source: str = "<input>", fmt: str | None = None) -> Record:
+    """A fully validated record from bytes in `fmt` (from `source`'s extension, else sniffed)."""
+    name = fmt or format_for_path(source) or sniff(data)
+    reader = FORMATS[name].read
+    if reader is None:
+        raise ValueError(f"{name} cannot be read back into a record")
+    return reader(data, source)
+
+
+def write_record(record: Record, fmt: str) -> bytes:
+    """A valid record in `fmt`."""
+    return FORMATS[fmt].write(record)

@@ -1,0 +1,296 @@
+"""XML: a record as a namespaced, XSD-valid document, and back, without trusting the input.
+
+Mapping contract: see `visitexport.xmlmodel` (one element per property, in
+schema order; arrays in wrapper elements; blocks named by their type).
+
+Writing: UTF-8 with an XML declaration, two-space indentation, the same bytes
+for the same record; the document is validated against the XSD before it is
+returned.
+
+Reading, in this order, every step reporting problems with a line and, where
+possible, a path (``/record/visit/period/start``):
+
+1. the bytes: a size limit, no compressed data (libxml2 would silently
+   inflate gzip), XML 1.0 in UTF-8 or UTF-16 only;
+2. parsing with entities left unresolved, no DTD loaded, no network; then any
+   DOCTYPE, entity reference, processing instruction or comment is refused,
+   and the root must be ``record`` in `NAMESPACE`;
+3. the XSD;
+4. the mapping to a record, then the full canonical validation (schema and
+   semantic rules), whose problems are reported at the XML element they
+   concern.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from ..canonical import order_keys
+from ..errors import InvalidRecordError, ToolError
+from ..json_ import MAX_BYTES
+from ..problems import Problem
+from ..validate import check_record
+from ..xmlmodel import (
+    NAMESPACE,
+    ArrayNode,
+    ChoiceNode,
+    Node,
+    ObjectNode,
+    ScalarNode,
+    UnionNode,
+    VariantNode,
+    model,
+)
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+__all__ = ["dump_xml", "load_xml"]
+
+_NS = f"{{{NAMESPACE}}}"
+
+
+@cache
+def _xsd() -> etree.XMLSchema:
+    """The compiled XSD, built once (lxml is imported only when XML is used)."""
+    from lxml import etree
+
+    from ..xsd import xsd_bytes
+
+    return etree.XMLSchema(etree.fromstring(xsd_bytes()))
+
+
+# --- writing -------------------------------------------------------------------
+
+
+def dump_xml(record: dict[str, Any]) -> bytes:
+    """The XML document for a valid record."""
+    from lxml import etree
+
+    root = etree.Element(f"{_NS}record", nsmap={"v": NAMESPACE})
+    _fill(root, record, model())
+    etree.indent(root, space="  ")
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    schema = _xsd()
+    if not schema.validate(root):
+        # The record passed validation, so this is a bug of ours, not bad data.
+        raise ToolError(f"internal error: the XML written does not match the XSD: {schema.error_log.last_error}")
+    return data
+
+
+def _text(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def _fill(element: Any, value: dict[str, Any], node: ObjectNode) -> None:
+    from lxml import etree
+
+    for field in node.fields:
+        if field.key in value:
+            _put(etree.SubElement(element, _NS + field.key), value[field.key], field.node)
+
+
+def _put(element: Any, value: Any, node: Node) -> None:
+    from lxml import etree
+
+    if isinstance(node, ScalarNode | UnionNode):
+        element.text = _text(value)
+    elif isinstance(node, ObjectNode):
+        _fill(element, value, node)
+    elif isinstance(node, VariantNode):
+        _fill(element, value, _branch_for(value, node))
+    elif isinstance(node, ChoiceNode):
+        tag = value[node.discriminator]
+        _fill(etree.SubElement(element, _NS + tag), value, node.branches[tag])
+    elif isinstance(node, ArrayNode):
+        for item in value:
+            if isinstance(node.item, ChoiceNode):
+                tag = item[node.item.discriminator]
+                _fill(etree.SubElement(element, _NS + tag), item, node.item.branches[tag])
+            else:
+                _put(etree.SubElement(element, _NS + node.item_name), item, node.item)
+
+
+def _branch_for(value: dict[str, Any], node: VariantNode) -> ObjectNode:
+    for branch in node.branches:
+        if set(value) <= set(branch.by_key) and all(f.key in value for f in branch.fields if f.required):
+            return branch
+    raise ValueError(f"no branch fits {sorted(value)}")
+
+
+# --- reading -------------------------------------------------------------------
+
+_ELEMENT = re.compile(r"<(?![?!])")
+_DECLARATION = re.compile(rb"^<\?xml\s+version\s*=\s*[\"']([^\"']*)[\"'](?:\s+encoding\s*=\s*[\"']([^\"']*)[\"'])?")
+
+
+def load_xml(data: bytes, source: str = "<input>") -> dict[str, Any]:
+    """A record from XML bytes; raises `InvalidRecordError` with every problem found."""
+    from lxml import etree
+
+    _check_bytes(data, source)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (1, 1)
+        raise InvalidRecordError(source, [Problem(line, column, "", "xml.syntax", f"invalid XML: {exc.msg}")]) from None
+    tree = root.getroottree()
+    problems = _check_tree(tree, root)
+    if problems:
+        raise InvalidRecordError(source, problems)
+    schema = _xsd()
+    if not schema.validate(tree):
+        raise InvalidRecordError(
+            source,
+            [Problem(e.line, e.column, _path(e.path), "xml.schema", _xsd_message(e.message)) for e in schema.error_log],
+        )
+    places: dict[str, int] = {}
+    record: dict[str, Any] = order_keys(_object(root, model(), "", places))
+    found = check_record(record)
+    if found:
+        raise InvalidRecordError(source, [_at_element(p, places) for p in found])
+    return record
+
+
+def _check_bytes(data: bytes, source: str) -> None:
+    def refuse(rule: str, message: str) -> None:
+        raise InvalidRecordError(source, [Problem(1, 1, "", rule, message)])
+
+    if len(data) > MAX_BYTES:
+        refuse("xml.size", f"file is larger than the limit of {MAX_BYTES:,} bytes")
+    if data.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"PK\x03\x04")):
+        refuse("xml.compressed", "compressed data; decompress it first (it is never inflated on the fly)")
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    # A DOCTYPE is refused before the parser sees it, so no entity or DTD
+    # declaration is ever read, let alone expanded or fetched.
+    text = data.decode("utf-16" if utf16 else "utf-8", errors="replace")
+    first_element = _ELEMENT.search(text)
+    prolog = text[: first_element.start()] if first_element else text
+    if "<!DOCTYPE" in prolog:
+        line = prolog[: prolog.index("<!DOCTYPE")].count("\n") + 1
+        raise InvalidRecordError(
+            source, [Problem(line, 1, "", "xml.doctype", "a DOCTYPE is not allowed (no DTD, no entities)")]
+        )
+    if utf16:
+        return  # UTF-16 with its byte order mark; the parser checks the rest
+    head = data.removeprefix(b"\xef\xbb\xbf")
+    declaration = _DECLARATION.match(head)
+    if declaration:
+        version, encoding = declaration.group(1), declaration.group(2)
+        if version != b"1.0":
+            refuse("xml.version", f"XML {version.decode(errors='replace')} is not supported; write XML 1.0")
+        if encoding and encoding.decode(errors="replace").upper().replace("_", "-") not in ("UTF-8", "UTF8", "UTF-16"):
+            refuse("xml.encoding", f"encoding {encoding.decode(errors='replace')} is not supported; use UTF-8")
+
+
+def _check_tree(tree: Any, root: Any) -> list[Problem]:
+    from lxml import etree
+
+    problems: list[Problem] = []
+    info = tree.docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        problems.append(Problem(1, 1, "", "xml.doctype", "a DOCTYPE is not allowed (no DTD, no entities)"))
+    for item in root.iter():
+        where = getattr(item, "sourceline", None) or 1
+        if isinstance(item, etree._Entity):
+            problems.append(Problem(where, 0, "", "xml.entity", f"entity reference {item.text} is not allowed"))
+        elif isinstance(item, etree._Comment):
+            problems.append(Problem(where, 0, "", "xml.comment", "comments are not allowed inside a record"))
+        elif isinstance(item, etree._ProcessingInstruction):
+            problems.append(Problem(where, 0, "", "xml.pi", "processing instructions are not allowed"))
+    for sibling in (*root.itersiblings(preceding=True), *root.itersiblings()):
+        problems.append(
+            Problem(getattr(sibling, "sourceline", 1) or 1, 0, "", "xml.pi", "nothing may stand beside the root")
+        )
+    if root.tag != f"{_NS}record":
+        namespace, _, local = root.tag.rpartition("}")
+        if local == "record":
+            message = f"the root is in namespace {namespace.lstrip('{') or '(none)'}; expected {NAMESPACE}"
+            problems.append(Problem(root.sourceline or 1, 0, "", "xml.namespace", message))
+        else:
+            problems.append(
+                Problem(root.sourceline or 1, 0, "", "xml.root", f"the root element is {local}; expected record")
+            )
+    return problems
+
+
+def _path(path: str | None) -> str:
+    """lxml's /v:record/v:visit[1]/v:period as /record/visit/period."""
+    if not path:
+        return ""
+    return re.sub(r"\[1\]", "", re.sub(r"/[A-Za-z_][\w.-]*:", "/", path))
+
+
+def _xsd_message(message: str) -> str:
+    return message.replace(f"{{{NAMESPACE}}}", "")
+
+
+def _at_element(problem: Problem, places: dict[str, int]) -> Problem:
+    pointer = problem.pointer
+    while pointer not in places and pointer:
+        pointer = pointer.rsplit("/", 1)[0]
+    return problem._replace(line=places.get(pointer, 1), column=0)
+
+
+def _local(element: Any) -> str:
+    tag: str = element.tag
+    return tag[len(_NS) :] if tag.startswith(_NS) else tag
+
+
+def _object(element: Any, node: ObjectNode, pointer: str, places: dict[str, int]) -> dict[str, Any]:
+    places[pointer] = element.sourceline or 1
+    out: dict[str, Any] = {}
+    for child in element:
+        field = node.by_key[_local(child)]
+        out[field.key] = _value(child, field.node, f"{pointer}/{field.key}", places)
+    return out
+
+
+def _value(element: Any, node: Node, pointer: str, places: dict[str, int]) -> Any:
+    places[pointer] = element.sourceline or 1
+    if isinstance(node, ScalarNode):
+        text = element.text or ""
+        if node.kind == "integer":
+            return int(text)
+        if node.kind == "boolean":
+            return text == "true"
+        return text
+    if isinstance(node, UnionNode):
+        return element.text or ""
+    if isinstance(node, ObjectNode):
+        return _object(element, node, pointer, places)
+    if isinstance(node, VariantNode):
+        names = [_local(child) for child in element]
+        branch = next(b for b in node.branches if names and names[0] == b.fields[0].key)
+        return _object(element, branch, pointer, places)
+    if isinstance(node, ChoiceNode):
+        (child,) = list(element)
+        return _choice(child, node, pointer, places)
+    assert isinstance(node, ArrayNode)
+    items = []
+    for index, child in enumerate(element):
+        here = f"{pointer}/{index}"
+        if isinstance(node.item, ChoiceNode):
+            items.append(_choice(child, node.item, here, places))
+        else:
+            items.append(_value(child, node.item, here, places))
+    return items
+
+
+def _choice(element: Any, node: ChoiceNode, pointer: str, places: dict[str, int]) -> dict[str, Any]:
+    tag = _local(element)
+    return {node.discriminator: tag, **_object(element, node.branches[tag], pointer, places)}

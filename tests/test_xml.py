@@ -1,0 +1,266 @@
+"""XML: the XSD and golden file stay current, round trips are exact, hostile input is refused."""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xmlschema
+from click.testing import CliRunner
+from lxml import etree
+
+from visitexport.cli import main
+from visitexport.errors import InvalidRecordError
+from visitexport.formats.xml_ import dump_xml, load_xml
+from visitexport.xmlmodel import NAMESPACE
+from visitexport.xsd import xsd_bytes, xsd_pattern
+
+from .conftest import EXAMPLE, ROOT, VALID, load_json
+
+XSD = ROOT / "schemas" / "visit.xsd"
+GOLDEN = ROOT / "examples" / "kono-russia-2000.xml"
+RECORDS = [EXAMPLE, *VALID]
+
+
+def test_committed_xsd_is_current() -> None:
+    assert XSD.read_bytes() == xsd_bytes(), "run: visitexport schema --xsd > schemas/visit.xsd"
+
+
+def test_golden_xml_is_current() -> None:
+    assert GOLDEN.read_bytes() == dump_xml(load_json(EXAMPLE)), (
+        "run: visitexport convert examples/kono-russia-2000.json -o examples/kono-russia-2000.xml"
+    )
+
+
+def test_golden_xml_is_valid_for_an_independent_validator() -> None:
+    schema = xmlschema.XMLSchema(str(XSD))
+    schema.validate(str(GOLDEN))
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=lambda p: p.name)
+def test_json_to_xml_to_json_is_identical(path: Path) -> None:
+    record = load_json(path)
+    data = dump_xml(record)
+    assert json.dumps(load_xml(data, "x.xml")) == json.dumps(record)
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=lambda p: p.name)
+def test_xml_to_json_to_xml_is_byte_identical(path: Path) -> None:
+    data = dump_xml(load_json(path))
+    assert dump_xml(load_xml(data, "x.xml")) == data
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=lambda p: p.name)
+def test_every_written_document_is_valid_against_the_committed_xsd(path: Path) -> None:
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    assert schema.validate(etree.fromstring(dump_xml(load_json(path))))
+
+
+def test_output_is_deterministic() -> None:
+    record = load_json(EXAMPLE)
+    assert dump_xml(record) == dump_xml(json.loads(json.dumps(record)))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("^[a-z0-9]+(?:[-_.][a-z0-9]+)*$", "[a-z0-9]+([-_.][a-z0-9]+)*"),
+        ("^[^\\x00-\\x1F\\uFFFE\\uFFFF]+$", "[^\\t\\n\\r]+"),
+        ("^[^\\x00-\\x20\\x7F-\\x9F]+$", "[^\\t\\n\\r \x7f-\x9f]+"),
+    ],
+)
+def test_pattern_translation(pattern: str, expected: str) -> None:
+    assert xsd_pattern(pattern) == expected
+
+
+# --- edits by a person ------------------------------------------------------------
+
+
+def golden_text() -> str:
+    return GOLDEN.read_text(encoding="utf-8")
+
+
+def test_a_changed_text_comes_back_as_exactly_that_change() -> None:
+    text = golden_text().replace("<v:name>Vladimir Putin</v:name>", "<v:name>Vladimir V. Putin</v:name>")
+    record = load_xml(text.encode(), "edited.xml")
+    expected = load_json(EXAMPLE)
+    expected["people"][1]["name"] = "Vladimir V. Putin"
+    assert record == expected
+
+
+def test_an_added_participant_comes_back() -> None:
+    added = (
+        "<v:participant>\n            <v:person>mori</v:person>\n            <v:side>JP</v:side>\n"
+        "            <v:role>attendee</v:role>\n          </v:participant>\n        </v:participants>"
+    )
+    text = golden_text().replace("</v:participants>", added, 1)
+    record = load_xml(text.encode(), "edited.xml")
+    expected = load_json(EXAMPLE)
+    expected["engagements"][0]["participants"].append({"person": "mori", "side": "JP", "role": "attendee"})
+    assert record == expected
+
+
+def test_whitespace_and_prefixes_do_not_matter() -> None:
+    text = golden_text().replace("v:", "visit:").replace("xmlns:v=", "xmlns:visit=")
+    text = text.replace("\n  ", "\n\t\t").replace("><visit:id>", ">\n<visit:id>")
+    assert load_xml(text.encode(), "reformatted.xml") == load_json(EXAMPLE)
+    default_ns = golden_text().replace("v:", "").replace("xmlns:v=", "xmlns=")
+    assert load_xml(default_ns.encode(), "default.xml") == load_json(EXAMPLE)
+
+
+def test_an_invalid_edit_is_reported_at_its_line() -> None:
+    text = golden_text().replace("<v:person>putin</v:person>", "<v:person>putn</v:person>", 1)
+    with pytest.raises(InvalidRecordError) as caught:
+        load_xml(text.encode(), "edited.xml")
+    (problem,) = caught.value.problems
+    line = text.split("<v:person>putn</v:person>")[0].count("\n") + 1
+    assert (problem.rule, problem.pointer, problem.line) == (
+        "ref.unresolved",
+        "/engagements/0/participants/0/person",
+        line,
+    )
+
+
+def test_an_xsd_problem_names_line_and_path() -> None:
+    text = golden_text().replace("<v:date>2000-11-03</v:date>", "<v:date>3 November</v:date>", 1)
+    with pytest.raises(InvalidRecordError) as caught:
+        load_xml(text.encode(), "edited.xml")
+    problem = caught.value.problems[0]
+    assert problem.rule == "xml.schema"
+    assert problem.line == text.split("<v:date>3 November")[0].count("\n") + 1
+    assert problem.pointer == "/record/engagements/engagement[2]/date/date"
+
+
+# --- hostile input -------------------------------------------------------------------
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[int, list[str]]]:
+    """A local HTTP server that records every request it gets."""
+    seen: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'<!ENTITY x "fetched">')
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE r [\n<!ENTITY a "lol">\n'
+    + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">\n' for i in range(9))
+    + f']>\n<record xmlns="{NAMESPACE}">&j;</record>'
+)
+QUADRATIC = (
+    f'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "{"x" * 50000}">]>\n'
+    f'<record xmlns="{NAMESPACE}">{"&a;" * 5000}</record>'
+)
+
+
+def hostile(port: int, secret: Path) -> dict[str, tuple[bytes, str]]:
+    minimal = GOLDEN.read_bytes()
+    return {
+        "billion-laughs": (LAUGHS.encode(), "xml.doctype"),
+        "quadratic-blowup": (QUADRATIC.encode(), "xml.doctype"),
+        "external-entity-file": (
+            f'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY s SYSTEM "file://{secret}">]>\n'
+            f'<record xmlns="{NAMESPACE}">&s;</record>'.encode(),
+            "xml.doctype",
+        ),
+        "external-dtd-local-port": (
+            f'<?xml version="1.0"?>\n<!DOCTYPE record SYSTEM "http://127.0.0.1:{port}/evil.dtd">\n'
+            f'<record xmlns="{NAMESPACE}">&x;</record>'.encode(),
+            "xml.doctype",
+        ),
+        "parameter-entity-local-port": (
+            f'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY % p SYSTEM "http://127.0.0.1:{port}/p.dtd"> %p;]>\n'
+            f'<record xmlns="{NAMESPACE}"/>'.encode(),
+            "xml.doctype",
+        ),
+        "xinclude": (
+            minimal.replace(
+                b"<v:schema_version>",
+                f'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file://{secret}" parse="text"/>'
+                "<v:schema_version>".encode(),
+                1,
+            ),
+            "xml.schema",
+        ),
+        "gzip": (gzip.compress(minimal, mtime=0), "xml.compressed"),
+        "wrong-namespace": (minimal.replace(NAMESPACE.encode(), b"urn:example:other"), "xml.namespace"),
+        "wrong-root": (b'<?xml version="1.0"?>\n<visit xmlns="urn:visitexport:xml:visit:1.0"/>', "xml.root"),
+        "comment": (minimal.replace(b"<v:schema_version>", b"<!-- note --><v:schema_version>", 1), "xml.comment"),
+        "processing-instruction": (minimal.replace(b"<v:schema_version>", b"<?php x?><v:schema_version>", 1), "xml.pi"),
+        "xml-1.1": (minimal.replace(b"version='1.0'", b"version='1.1'", 1), "xml.version"),
+        "latin-1": (minimal.replace(b"encoding='UTF-8'", b"encoding='ISO-8859-1'", 1), "xml.encoding"),
+        "not-xml": (b"<record", "xml.syntax"),
+    }
+
+
+CASES = [
+    "billion-laughs",
+    "quadratic-blowup",
+    "external-entity-file",
+    "external-dtd-local-port",
+    "parameter-entity-local-port",
+    "xinclude",
+    "gzip",
+    "wrong-namespace",
+    "wrong-root",
+    "comment",
+    "processing-instruction",
+    "xml-1.1",
+    "latin-1",
+    "not-xml",
+]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_hostile_xml_is_refused_with_nothing_written_or_fetched(
+    name: str, tmp_path: Path, listener: tuple[int, list[str]]
+) -> None:
+    port, seen = listener
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    data, rule = hostile(port, secret)[name]
+    source = tmp_path / f"{name}.xml"
+    source.write_bytes(data)
+    out = tmp_path / "out.json"
+    result = CliRunner().invoke(main, ["convert", str(source), "--to", "json", "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert f": {rule}: " in result.stderr
+    assert "SECRET" not in result.stderr + result.stdout
+    assert not out.exists()
+    assert seen == []
+
+
+def test_utf16_is_read() -> None:
+    text = GOLDEN.read_text(encoding="utf-8").replace("encoding='UTF-8'", "encoding='UTF-16'")
+    assert load_xml(text.encode("utf-16"), "x.xml") == load_json(EXAMPLE)
+
+
+def test_cli_converts_both_ways(tmp_path: Path) -> None:
+    out = tmp_path / "r.xml"
+    assert CliRunner().invoke(main, ["convert", str(EXAMPLE), "-o", str(out)]).exit_code == 0
+    assert out.read_bytes() == GOLDEN.read_bytes()
+    back = CliRunner().invoke(main, ["convert", "-", "--to", "json"], input=GOLDEN.read_bytes())
+    assert (back.exit_code, back.stdout_bytes) == (0, EXAMPLE.read_bytes())
