@@ -38,6 +38,7 @@ __all__ = [
     "ScalarNode",
     "UnionNode",
     "VariantNode",
+    "build_model",
     "model",
     "singular",
 ]
@@ -118,8 +119,12 @@ class VariantNode(Node):
 
 @cache
 def model() -> ObjectNode:
-    """The model of a whole record, built once; recursive definitions share their node."""
-    schema = load_schema()
+    """The model of the bundled schema, built once."""
+    return build_model(load_schema())
+
+
+def build_model(schema: dict[str, Any]) -> ObjectNode:
+    """The model of a whole record under `schema`; recursive definitions share their node."""
     defs: dict[str, Any] = schema["$defs"]
     built: dict[str, Node] = {}
 

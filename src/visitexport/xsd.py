@@ -28,7 +28,7 @@ from .xmlmodel import (
     model,
 )
 
-__all__ = ["xsd_bytes", "xsd_pattern"]
+__all__ = ["build_xsd", "xsd_bytes", "xsd_pattern"]
 
 XS = "http://www.w3.org/2001/XMLSchema"
 
@@ -89,6 +89,11 @@ def xsd_pattern(pattern: str) -> str:
 @cache
 def xsd_bytes() -> bytes:
     """The XSD for the bundled schema, deterministic to the byte."""
+    return build_xsd(model())
+
+
+def build_xsd(record: ObjectNode) -> bytes:
+    """The XSD for a record model (see `xmlmodel.build_model`)."""
     from lxml import etree
 
     root = etree.Element(f"{{{XS}}}schema", nsmap={"xs": XS, "v": NAMESPACE})
@@ -185,7 +190,6 @@ def xsd_bytes() -> bytes:
         for facet, value in facets:
             etree.SubElement(restriction, f"{{{XS}}}{facet}", value=value)
 
-    record = model()
     define(root, record, "record")
     while pending:
         name, node = pending.pop(0)

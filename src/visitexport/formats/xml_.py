@@ -47,7 +47,7 @@ from ..xmlmodel import (
 if TYPE_CHECKING:
     from lxml import etree
 
-__all__ = ["dump_xml", "load_xml"]
+__all__ = ["dump_xml", "element_to_record", "load_xml", "record_to_element"]
 
 _NS = f"{{{NAMESPACE}}}"
 
@@ -69,15 +69,28 @@ def dump_xml(record: dict[str, Any]) -> bytes:
     """The XML document for a valid record."""
     from lxml import etree
 
-    root = etree.Element(f"{_NS}record", nsmap={"v": NAMESPACE})
-    _fill(root, record, model())
-    etree.indent(root, space="  ")
+    root = record_to_element(record, model())
     data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     schema = _xsd()
     if not schema.validate(root):
         # The record passed validation, so this is a bug of ours, not bad data.
         raise ToolError(f"internal error: the XML written does not match the XSD: {schema.error_log.last_error}")
     return data
+
+
+def record_to_element(record: dict[str, Any], node: ObjectNode) -> Any:
+    """The indented `record` element for a record under the model `node`."""
+    from lxml import etree
+
+    root = etree.Element(f"{_NS}record", nsmap={"v": NAMESPACE})
+    _fill(root, record, node)
+    etree.indent(root, space="  ")
+    return root
+
+
+def element_to_record(root: Any, node: ObjectNode, places: dict[str, int] | None = None) -> dict[str, Any]:
+    """The record an XSD-valid `record` element holds; `places` collects each pointer's line."""
+    return _object(root, node, "", {} if places is None else places)
 
 
 def _text(value: Any) -> str:
@@ -159,7 +172,7 @@ def load_xml(data: bytes, source: str = "<input>") -> dict[str, Any]:
             [Problem(e.line, e.column, _path(e.path), "xml.schema", _xsd_message(e.message)) for e in schema.error_log],
         )
     places: dict[str, int] = {}
-    record: dict[str, Any] = order_keys(_object(root, model(), "", places))
+    record: dict[str, Any] = order_keys(element_to_record(root, model(), places))
     found = check_record(record)
     if found:
         raise InvalidRecordError(source, [_at_element(p, places) for p in found])
