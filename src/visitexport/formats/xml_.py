@@ -82,8 +82,36 @@ def record_to_element(record: dict[str, Any], node: ObjectNode) -> Any:
     """The indented `record` element for a record under the model `node`."""
     from lxml import etree
 
+    sub = etree.SubElement  # looked up once: this walk makes an element per value
+
+    def fill(element: Any, value: dict[str, Any], node: ObjectNode) -> None:
+        for field in node.fields:
+            if field.key in value:
+                put(sub(element, _NS + field.key), value[field.key], field.node)
+
+    def put(element: Any, value: Any, node: Node) -> None:
+        if isinstance(node, ScalarNode | UnionNode):
+            element.text = _text(value)
+        elif isinstance(node, ObjectNode):
+            fill(element, value, node)
+        elif isinstance(node, ArrayNode):
+            item = node.item
+            if isinstance(item, ChoiceNode):
+                for value_item in value:
+                    tag = value_item[item.discriminator]
+                    fill(sub(element, _NS + tag), value_item, item.branches[tag])
+            else:
+                name = _NS + node.item_name
+                for value_item in value:
+                    put(sub(element, name), value_item, item)
+        elif isinstance(node, VariantNode):
+            fill(element, value, _branch_for(value, node))
+        elif isinstance(node, ChoiceNode):
+            tag = value[node.discriminator]
+            fill(sub(element, _NS + tag), value, node.branches[tag])
+
     root = etree.Element(f"{_NS}record", nsmap={"v": NAMESPACE})
-    _fill(root, record, node)
+    fill(root, record, node)
     etree.indent(root, space="  ")
     return root
 
@@ -99,35 +127,6 @@ def _text(value: Any) -> str:
     if value is False:
         return "false"
     return str(value)
-
-
-def _fill(element: Any, value: dict[str, Any], node: ObjectNode) -> None:
-    from lxml import etree
-
-    for field in node.fields:
-        if field.key in value:
-            _put(etree.SubElement(element, _NS + field.key), value[field.key], field.node)
-
-
-def _put(element: Any, value: Any, node: Node) -> None:
-    from lxml import etree
-
-    if isinstance(node, ScalarNode | UnionNode):
-        element.text = _text(value)
-    elif isinstance(node, ObjectNode):
-        _fill(element, value, node)
-    elif isinstance(node, VariantNode):
-        _fill(element, value, _branch_for(value, node))
-    elif isinstance(node, ChoiceNode):
-        tag = value[node.discriminator]
-        _fill(etree.SubElement(element, _NS + tag), value, node.branches[tag])
-    elif isinstance(node, ArrayNode):
-        for item in value:
-            if isinstance(node.item, ChoiceNode):
-                tag = item[node.item.discriminator]
-                _fill(etree.SubElement(element, _NS + tag), item, node.item.branches[tag])
-            else:
-                _put(etree.SubElement(element, _NS + node.item_name), item, node.item)
 
 
 def _branch_for(value: dict[str, Any], node: VariantNode) -> ObjectNode:
