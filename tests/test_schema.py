@@ -105,3 +105,15 @@ def test_record_shape_follows_the_schema_order() -> None:
 def test_schema_file_is_canonical_json() -> None:
     data = schema_bytes()
     assert data == (json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def test_load_schema_gives_a_copy_the_validators_do_not_see() -> None:
+    import visitexport
+
+    from .conftest import EXAMPLE, load_json
+
+    mine = load_schema()
+    mine["$defs"]["id"]["pattern"] = "^x$"
+    del mine["properties"]
+    assert visitexport.check(load_json(EXAMPLE)) == []
+    assert load_schema()["$defs"]["id"]["pattern"] != "^x$"

@@ -34,7 +34,8 @@ PARAGRAPH = BASE["document"]["body"][0]
 
 
 def items_of(key: str) -> st.SearchStrategy[Any]:
-    schema = load_schema()
+    # A copy: hypothesis-jsonschema rewrites the schema it is given, and the bundled one is shared.
+    schema = copy.deepcopy(load_schema())
     return from_schema({"$defs": schema["$defs"], **schema["properties"][key]["items"]})
 
 

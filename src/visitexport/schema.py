@@ -14,6 +14,7 @@ the same verdict on every test case.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from functools import cache
@@ -26,6 +27,7 @@ __all__ = [
     "SCHEMA_ID",
     "SCHEMA_VERSION",
     "Shape",
+    "bundled_schema",
     "fast_check",
     "load_schema",
     "record_shape",
@@ -47,9 +49,14 @@ def schema_bytes() -> bytes:
         raise ToolError(f"the bundled schema cannot be read ({exc}); reinstall visitexport") from exc
 
 
-@cache
 def load_schema() -> dict[str, Any]:
-    """The bundled schema, parsed. Treat it as read-only: it is shared."""
+    """The bundled schema, parsed: a copy of your own to read or change."""
+    return copy.deepcopy(bundled_schema())
+
+
+@cache
+def bundled_schema() -> dict[str, Any]:
+    """The bundled schema, parsed once and shared by the validators: never change it."""
     schema: dict[str, Any] = json.loads(schema_bytes())
     if schema.get("$id") != SCHEMA_ID:
         raise ToolError(
@@ -65,7 +72,7 @@ def fast_check() -> Callable[[Any], bool]:
         import jsonschema_rs
     except ImportError as exc:  # pragma: no cover - a broken installation
         raise ToolError(f"jsonschema-rs is not installed ({exc}); reinstall visitexport") from exc
-    validator = jsonschema_rs.validator_for(load_schema(), validate_formats=True)
+    validator = jsonschema_rs.validator_for(bundled_schema(), validate_formats=True)
     is_valid: Callable[[Any], bool] = validator.is_valid
     return is_valid
 
@@ -103,7 +110,7 @@ def reference_validator() -> Any:
     """The reference validator for the bundled schema, built once."""
     from jsonschema import FormatChecker
 
-    return reference_class()(load_schema(), format_checker=FormatChecker(formats=("date",)))
+    return reference_class()(bundled_schema(), format_checker=FormatChecker(formats=("date",)))
 
 
 class Shape:
@@ -130,7 +137,7 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
 @cache
 def record_shape() -> Shape:
     """The shape of a whole record, built once; recursive definitions share one `Shape`."""
-    schema = load_schema()
+    schema = bundled_schema()
     built: dict[int, Shape] = {}
 
     def build(node: dict[str, Any]) -> Shape:

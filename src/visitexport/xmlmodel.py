@@ -26,7 +26,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from .schema import SCHEMA_VERSION, load_schema
+from .schema import SCHEMA_VERSION, bundled_schema
 
 __all__ = [
     "NAMESPACE",
@@ -120,7 +120,7 @@ class VariantNode(Node):
 @cache
 def model() -> ObjectNode:
     """The model of the bundled schema, built once."""
-    return build_model(load_schema())
+    return build_model(bundled_schema())
 
 
 def build_model(schema: dict[str, Any]) -> ObjectNode:

@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from ..json_ import MAX_DEPTH
-from ..schema import load_schema
+from ..schema import bundled_schema
 
 
 class Finding(NamedTuple):
@@ -59,7 +59,7 @@ def _a(noun: str) -> str:
 
 @cache
 def _countries() -> frozenset[str]:
-    return frozenset(load_schema()["$defs"]["country"]["enum"])
+    return frozenset(bundled_schema()["$defs"]["country"]["enum"])
 
 
 def _join(*parts: object) -> str:
