@@ -2,7 +2,9 @@
 
 The public API mirrors the command line: `load`/`loads` read and validate a
 record, `check`/`check_file`/`check_files` report problems without raising,
-`format_bytes` gives canonical bytes, `render_text` gives the release's text.
+`format_bytes` gives canonical bytes, `render_text` gives the release's text,
+`dump_xml`/`load_xml` convert to and from XML, and `read_record`/`write_record`
+do any format by name.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from .api import (
     validate,
 )
 from .canonical import canonical_bytes
+from .convert import read_record, write_record
 from .errors import InvalidRecordError, ToolError, VisitExportError
+from .formats.xml_ import dump_xml, load_xml
 from .problems import Problem
 from .schema import SCHEMA_ID, SCHEMA_VERSION, load_schema, schema_bytes
 
@@ -40,11 +44,15 @@ __all__ = [
     "check",
     "check_file",
     "check_files",
+    "dump_xml",
     "format_bytes",
     "load",
     "load_schema",
+    "load_xml",
     "loads",
+    "read_record",
     "render_text",
     "schema_bytes",
     "validate",
+    "write_record",
 ]
