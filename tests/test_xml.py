@@ -326,3 +326,17 @@ def test_a_new_optional_property_needs_only_the_schema() -> None:
     back = element_to_record(etree.fromstring(etree.tostring(element)), node)
     assert back == record
     assert not etree.XMLSchema(etree.fromstring(xsd_bytes())).validate(element)  # the bundled XSD does not know it
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_doctype_in_utf16_without_a_byte_order_mark_is_refused_before_parsing(codec: str) -> None:
+    text = f'<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE r [<!ENTITY a "x">]>\n<record xmlns="{NAMESPACE}"/>'
+    with pytest.raises(InvalidRecordError) as caught:
+        load_xml(text.encode(codec), "x.xml")
+    assert [p.rule for p in caught.value.problems] == ["xml.doctype"]
+
+
+def test_utf32_is_refused() -> None:
+    with pytest.raises(InvalidRecordError) as caught:
+        load_xml(GOLDEN.read_text(encoding="utf-8").encode("utf-32"), "x.xml")
+    assert [p.rule for p in caught.value.problems] == ["xml.encoding"]

@@ -186,10 +186,14 @@ def _check_bytes(data: bytes, source: str) -> None:
         refuse("xml.size", f"file is larger than the limit of {MAX_BYTES:,} bytes")
     if data.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"PK\x03\x04")):
         refuse("xml.compressed", "compressed data; decompress it first (it is never inflated on the fly)")
-    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if data.startswith((b"\x00\x00\x00<", b"<\x00\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
+        refuse("xml.encoding", "UTF-32 is not supported; use UTF-8")
+    # UTF-16 with a byte order mark, or without one (libxml2 guesses it from "<").
+    codec = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16", b"<\x00": "utf-16-le", b"\x00<": "utf-16-be"}.get(data[:2])
+    utf16 = codec is not None
     # A DOCTYPE is refused before the parser sees it, so no entity or DTD
     # declaration is ever read, let alone expanded or fetched.
-    text = data.decode("utf-16" if utf16 else "utf-8", errors="replace")
+    text = data.decode(codec or "utf-8", errors="replace")
     first_element = _ELEMENT.search(text)
     prolog = text[: first_element.start()] if first_element else text
     if "<!DOCTYPE" in prolog:
