@@ -208,7 +208,7 @@ def hostile(port: int, secret: Path) -> dict[str, tuple[bytes, str]]:
                 "<v:schema_version>".encode(),
                 1,
             ),
-            "xml.schema",
+            "xml.attribute",
         ),
         "gzip": (gzip.compress(minimal, mtime=0), "xml.compressed"),
         "wrong-namespace": (minimal.replace(NAMESPACE.encode(), b"urn:example:other"), "xml.namespace"),
@@ -340,3 +340,85 @@ def test_utf32_is_refused() -> None:
     with pytest.raises(InvalidRecordError) as caught:
         load_xml(GOLDEN.read_text(encoding="utf-8").encode("utf-32"), "x.xml")
     assert [p.rule for p in caught.value.problems] == ["xml.encoding"]
+
+
+def test_an_xsd_problem_path_does_not_depend_on_prefixes() -> None:
+    text = golden_text().replace("<v:date>2000-11-03</v:date>", "<v:date>3 November</v:date>", 1)
+    default_ns = text.replace("v:", "").replace("xmlns:v=", "xmlns=")
+    with pytest.raises(InvalidRecordError) as caught:
+        load_xml(default_ns.encode(), "edited.xml")
+    assert caught.value.problems[0].pointer == "/record/engagements/engagement[2]/date/date"
+
+
+DECL = "<?xml version='1.0' encoding='UTF-8'?>\n"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+@pytest.mark.parametrize(
+    ("change", "rule"),
+    [
+        (("<v:final_newline>false</v:final_newline>", "<v:final_newline> false </v:final_newline>"), "xml.schema"),
+        (
+            ("<v:record ", '<v:record xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="x" '),
+            "xml.attribute",
+        ),
+        (
+            (
+                "<?xml version='1.0' encoding='UTF-8'?>\n",
+                "<?xml version='1.0' encoding='UTF-8'?>\n<!-- <x> -->\n<!DOCTYPE r>",
+            ),
+            "xml.doctype",
+        ),
+        (
+            (
+                "<?xml version='1.0' encoding='UTF-8'?>\n",
+                "<?xml version='1.0' encoding='UTF-8'?>\n<?pi <x?>\n<!doctype r>",
+            ),
+            "xml.doctype",
+        ),
+        (
+            ("<?xml version='1.0' encoding='UTF-8'?>\n", "<?xml version='1.0' encoding='UTF-8'?>\n<!-- note -->\n"),
+            "xml.comment",
+        ),
+    ],
+)
+def test_more_refusals(change: tuple[str, str], rule: str) -> None:
+    text = golden_text()
+    assert change[0] in text
+    with pytest.raises(InvalidRecordError) as caught:
+        load_xml(text.replace(change[0], change[1], 1).encode(), "x.xml")
+    assert rule in [p.rule for p in caught.value.problems]
+
+
+def test_utf16_with_a_bom_must_still_be_xml_1_0() -> None:
+    text = golden_text().replace("encoding='UTF-8'", "encoding='UTF-16'").replace("version='1.0'", "version='1.1'")
+    with pytest.raises(InvalidRecordError) as caught:
+        load_xml(text.encode("utf-16"), "x.xml")
+    assert [p.rule for p in caught.value.problems] == ["xml.version"]
+
+
+def test_many_siblings_are_refused_before_the_xsd(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("visitexport.formats.xml_.MAX_CHILDREN", 50)
+    text = golden_text().replace("<v:alias>Kono</v:alias>", "<v:alias>K</v:alias>" * 60, 1)
+    with pytest.raises(InvalidRecordError) as caught:
+        load_xml(text.encode(), "x.xml")
+    assert [p.rule for p in caught.value.problems] == ["xml.size"]
+
+
+def test_text_cannot_be_read_back(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["convert", str(ROOT / "seeds" / "kono-russia-2000.txt"), "--to", "json"])
+    assert result.exit_code == 2
+    assert "cannot be read back into a record" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [("abc", "unanchored"), ("^a.b$", "dot"), ("^\\d+$", "shorthand"), ("^(?=a)a$", "lookahead"), ("^a+?$", "lazy")],
+)
+def test_patterns_xsd_cannot_carry_are_refused(pattern: str, why: str) -> None:
+    with pytest.raises(ValueError, match="cannot be carried"):
+        xsd_pattern(pattern)
+
+
+def test_a_range_up_to_a_plain_character() -> None:
+    assert xsd_pattern("^[^\\x00-~]+$") == "[^\\t\\n\\r -~]+"

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__, api, report
-from .convert import FORMATS, format_for_path, read_record, write_record
+from .convert import FORMATS, format_for_path, input_format, read_record, write_record
 from .errors import InvalidRecordError, ToolError
 from .files import STDIO, expand, read_input, same_file, write_atomic
 from .json_ import MAX_BYTES
@@ -200,6 +200,8 @@ def convert(source: str, target: str | None, origin: str | None, output: str) ->
     if same_file(source, output):
         raise click.UsageError(f"-o {output} is the input file itself; write the output elsewhere")
     data = read_input(source, MAX_BYTES)
+    if FORMATS[input_format(data, source, origin)].read is None:
+        raise click.UsageError(f"{source} cannot be read back into a record; convert from .json or .xml")
     try:
         record = read_record(data, source, origin)
     except InvalidRecordError as exc:

@@ -18,7 +18,7 @@ from .canonical import canonical_bytes
 from .formats import xml_
 from .formats.text_ import render_text
 
-__all__ = ["FORMATS", "Format", "format_for_path", "read_record", "sniff", "write_record"]
+__all__ = ["FORMATS", "Format", "format_for_path", "input_format", "read_record", "sniff", "write_record"]
 
 Record = dict[str, Any]
 
@@ -46,12 +46,18 @@ def format_for_path(path: str) -> str | None:
 def sniff(data: bytes) -> str:
     """json or xml, from the first character that is not white space (or a byte order mark)."""
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    return "xml" if head.startswith(b"<") or data.startswith((b"\xff\xfe", b"\xfe\xff")) else "json"
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"))
+    return "xml" if head.startswith(b"<") or utf16 else "json"
+
+
+def input_format(data: bytes, source: str, fmt: str | None = None) -> str:
+    """The format to read: `fmt`, else `source`'s extension, else sniffed from `data`."""
+    return fmt or format_for_path(source) or sniff(data)
 
 
 def read_record(data: bytes, source: str = "<input>", fmt: str | None = None) -> Record:
     """A fully validated record from bytes in `fmt` (from `source`'s extension, else sniffed)."""
-    name = fmt or format_for_path(source) or sniff(data)
+    name = input_format(data, source, fmt)
     reader = FORMATS[name].read
     if reader is None:
         raise ValueError(f"{name} cannot be read back into a record")

@@ -69,7 +69,13 @@ class ScalarNode(Node):
     def __init__(self, schema: dict[str, Any], name: str | None) -> None:
         self.name = name
         self.schema = schema
-        self.kind: str = schema.get("type", "string")
+        kind = schema.get("type")
+        if kind is None:  # an enum or const alone: the type of its values
+            values = schema.get("enum", [schema.get("const", "")])
+            kind = "string" if all(isinstance(v, str) for v in values) else "number"
+        if kind not in ("string", "integer", "number", "boolean"):
+            raise ValueError(f"the XML mapping does not support type {kind!r} (schema {name or 'inline'})")
+        self.kind: str = kind
 
 
 class UnionNode(Node):

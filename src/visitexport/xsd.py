@@ -48,8 +48,35 @@ def _char(code: int) -> str:
 _ESCAPE = re.compile(r"\\x([0-9A-Fa-f]{2})|\\u([0-9A-Fa-f]{4})")
 
 
+_UNSUPPORTED = re.compile(r"\(\?[=!<]|[*+?}]\?|\\[dDwWsSbB]")
+
+
+def _dot_outside_class(pattern: str) -> bool:
+    in_class = escaped = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "." and not in_class:
+            return True
+    return False
+
+
 def xsd_pattern(pattern: str) -> str:
-    """The XSD form of a JSON Schema (ECMA 262) pattern of the kinds the schema uses."""
+    """The XSD form of a JSON Schema (ECMA 262) pattern of the kinds the schema uses.
+
+    Raises ValueError for what would change meaning in XSD's dialect: a pattern
+    not anchored at both ends, look-arounds, lazy quantifiers, and the
+    shorthands (``.``, ``\\d``, ``\\w``, ``\\s``) whose sets differ between the two.
+    """
+    anchored = pattern.startswith("^") and pattern.endswith("$")
+    if not anchored or _UNSUPPORTED.search(pattern) or _dot_outside_class(pattern):
+        raise ValueError(f"pattern {pattern!r} cannot be carried into the XSD; write it anchored, with classes")
     body = pattern.removeprefix("^").removesuffix("$")
     body = body.replace("(?:", "(")
     out: list[str] = []
@@ -66,11 +93,14 @@ def xsd_pattern(pattern: str) -> str:
         first = int(match.group(1) or match.group(2), 16)
         pos = match.end()
         last = first
-        if body.startswith("-", pos):
+        if body.startswith("-", pos) and pos + 1 < len(body) and body[pos + 1] != "]":
             upper = _ESCAPE.match(body, pos + 1)
             if upper is not None:
                 last = int(upper.group(1) or upper.group(2), 16)
                 pos = upper.end()
+            else:  # a range up to a plain character, such as \x00-~
+                last = ord(body[pos + 1])
+                pos += 2
         # Keep only the characters an XML document can hold; list them one by one
         # when few survive (a range of control characters leaves tab, LF, CR).
         kept = [c for c in (first, last) if _xml_char(c)]
@@ -168,7 +198,9 @@ def build_xsd(record: ObjectNode) -> bytes:
 
     def restrict(simple: Any, node: ScalarNode) -> None:
         schema = node.schema
-        base = {"integer": "xs:integer", "boolean": "xs:boolean"}.get(node.kind, "xs:string")
+        # Booleans are strings with two values: xs:boolean would trim white space and
+        # accept 1 and 0, so " true " would pass and then read as another value.
+        base = {"integer": "xs:integer", "number": "xs:decimal"}.get(node.kind, "xs:string")
         if schema.get("format") == "date":
             base = "xs:date"
         restriction = etree.SubElement(simple, f"{{{XS}}}restriction", base=base)
@@ -183,9 +215,9 @@ def build_xsd(record: ObjectNode) -> bytes:
             facets.append(("maxLength", str(schema["maxLength"])))
         if "pattern" in schema:
             facets.append(("pattern", xsd_pattern(schema["pattern"])))
-        if node.kind == "boolean":
-            facets.append(("pattern", "true|false"))  # one spelling: not 1 or 0
         values = schema.get("enum", [schema["const"]] if "const" in schema else [])
+        if node.kind == "boolean":
+            values = ["true", "false"]
         facets.extend(("enumeration", str(value)) for value in values)
         for facet, value in facets:
             etree.SubElement(restriction, f"{{{XS}}}{facet}", value=value)

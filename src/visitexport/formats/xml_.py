@@ -138,14 +138,40 @@ def _branch_for(value: dict[str, Any], node: VariantNode) -> ObjectNode:
 
 # --- reading -------------------------------------------------------------------
 
-_ELEMENT = re.compile(r"<(?![?!])")
+_SPACE = re.compile(r"[ \t\r\n\ufeff]*")
+
+
+def _prolog_doctype(text: str) -> int | None:
+    """Where a DOCTYPE stands before the first element, skipping comments and PIs properly."""
+    pos = 0
+    while True:
+        pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+        if text.startswith("<?", pos):
+            end = text.find("?>", pos + 2)
+        elif text.startswith("<!--", pos):
+            end = text.find("-->", pos + 4)
+        elif text[pos : pos + 9].upper() == "<!DOCTYPE":
+            return pos
+        else:
+            return None
+        if end < 0:
+            return None  # unterminated: the parser will say so
+        pos = end + 2
+
+
+#: A record has a few thousand elements; far more can only be an attack on the
+#: validator, whose error paths cost time proportional to the siblings before them.
+MAX_ELEMENTS = 200_000
+MAX_CHILDREN = 10_000
 _DECLARATION = re.compile(rb"^<\?xml\s+version\s*=\s*[\"']([^\"']*)[\"'](?:\s+encoding\s*=\s*[\"']([^\"']*)[\"'])?")
 
 
-def load_xml(data: bytes, source: str = "<input>") -> dict[str, Any]:
+def load_xml(data: bytes | str, source: str = "<input>") -> dict[str, Any]:
     """A record from XML bytes; raises `InvalidRecordError` with every problem found."""
     from lxml import etree
 
+    if isinstance(data, str):
+        data = data.encode("utf-8")
     _check_bytes(data, source)
     parser = etree.XMLParser(
         resolve_entities=False,
@@ -166,9 +192,10 @@ def load_xml(data: bytes, source: str = "<input>") -> dict[str, Any]:
         raise InvalidRecordError(source, problems)
     schema = _xsd()
     if not schema.validate(tree):
+        errors = list(schema.error_log)[:_MAX_REPORTED]
         raise InvalidRecordError(
             source,
-            [Problem(e.line, e.column, _path(e.path), "xml.schema", _xsd_message(e.message)) for e in schema.error_log],
+            [Problem(e.line, e.column, _path(tree, e.path), "xml.schema", _xsd_message(e.message)) for e in errors],
         )
     places: dict[str, int] = {}
     record: dict[str, Any] = order_keys(element_to_record(root, model(), places))
@@ -194,10 +221,9 @@ def _check_bytes(data: bytes, source: str) -> None:
     # A DOCTYPE is refused before the parser sees it, so no entity or DTD
     # declaration is ever read, let alone expanded or fetched.
     text = data.decode(codec or "utf-8", errors="replace")
-    first_element = _ELEMENT.search(text)
-    prolog = text[: first_element.start()] if first_element else text
-    if "<!DOCTYPE" in prolog:
-        line = prolog[: prolog.index("<!DOCTYPE")].count("\n") + 1
+    doctype = _prolog_doctype(text)
+    if doctype is not None:
+        line = text[:doctype].count("\n") + 1
         raise InvalidRecordError(
             source, [Problem(line, 1, "", "xml.doctype", "a DOCTYPE is not allowed (no DTD, no entities)")]
         )
@@ -220,8 +246,17 @@ def _check_tree(tree: Any, root: Any) -> list[Problem]:
     info = tree.docinfo
     if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
         problems.append(Problem(1, 1, "", "xml.doctype", "a DOCTYPE is not allowed (no DTD, no entities)"))
-    for item in root.iter():
+    for count, item in enumerate(root.iter(), 1):
         where = getattr(item, "sourceline", None) or 1
+        if count > MAX_ELEMENTS:
+            problems.append(Problem(1, 1, "", "xml.size", f"more than {MAX_ELEMENTS:,} elements"))
+            break
+        if len(item) > MAX_CHILDREN:
+            problems.append(Problem(where, 0, "", "xml.size", f"an element with more than {MAX_CHILDREN:,} children"))
+            break
+        if isinstance(item.tag, str) and item.attrib:
+            names = ", ".join(sorted(item.attrib))
+            problems.append(Problem(where, 0, "", "xml.attribute", f"attributes are not used ({names})"))
         if isinstance(item, etree._Entity):
             problems.append(Problem(where, 0, "", "xml.entity", f"entity reference {item.text} is not allowed"))
         elif isinstance(item, etree._Comment):
@@ -229,9 +264,15 @@ def _check_tree(tree: Any, root: Any) -> list[Problem]:
         elif isinstance(item, etree._ProcessingInstruction):
             problems.append(Problem(where, 0, "", "xml.pi", "processing instructions are not allowed"))
     for sibling in (*root.itersiblings(preceding=True), *root.itersiblings()):
-        problems.append(
-            Problem(getattr(sibling, "sourceline", 1) or 1, 0, "", "xml.pi", "nothing may stand beside the root")
-        )
+        where = getattr(sibling, "sourceline", 1) or 1
+        if isinstance(sibling, etree._Comment):
+            problems.append(Problem(where, 0, "", "xml.comment", "comments are not allowed beside the record"))
+        else:
+            problems.append(Problem(where, 0, "", "xml.pi", "processing instructions are not allowed"))
+    if info.xml_version != "1.0":
+        problems.append(Problem(1, 1, "", "xml.version", f"XML {info.xml_version} is not supported; write XML 1.0"))
+    if (info.encoding or "UTF-8").upper().replace("_", "-") not in ("UTF-8", "UTF8", "UTF-16", "UTF-16LE", "UTF-16BE"):
+        problems.append(Problem(1, 1, "", "xml.encoding", f"encoding {info.encoding} is not supported; use UTF-8"))
     if root.tag != f"{_NS}record":
         namespace, _, local = root.tag.rpartition("}")
         if local == "record":
@@ -244,11 +285,29 @@ def _check_tree(tree: Any, root: Any) -> list[Problem]:
     return problems
 
 
-def _path(path: str | None) -> str:
-    """lxml's /v:record/v:visit[1]/v:period as /record/visit/period."""
-    if not path:
+_MAX_REPORTED = 100
+
+
+def _path(tree: Any, path: str | None) -> str:
+    """The element at lxml's path as /record/engagements/engagement[2]/date, whatever the prefixes."""
+    from lxml import etree
+
+    prefixes = {k: v for k, v in tree.getroot().nsmap.items() if k}
+    try:
+        found = tree.xpath(path, namespaces=prefixes) if path else []
+    except etree.XPathError:
         return ""
-    return re.sub(r"\[1\]", "", re.sub(r"/[A-Za-z_][\w.-]*:", "/", path))
+    if not found:
+        return ""
+    steps = []
+    element = found[0]
+    while element is not None:
+        name = _local(element)
+        parent = element.getparent()
+        same = [e for e in parent if e.tag == element.tag] if parent is not None else [element]
+        steps.append(f"{name}[{same.index(element) + 1}]" if len(same) > 1 else name)
+        element = parent
+    return "/" + "/".join(reversed(steps))
 
 
 def _xsd_message(message: str) -> str:
@@ -282,6 +341,8 @@ def _value(element: Any, node: Node, pointer: str, places: dict[str, int]) -> An
         text = element.text or ""
         if node.kind == "integer":
             return int(text)
+        if node.kind == "number":
+            return int(text) if re.fullmatch(r"\s*[-+]?[0-9]+\s*", text) else float(text)
         if node.kind == "boolean":
             return text == "true"
         return text
