@@ -422,3 +422,12 @@ def test_patterns_xsd_cannot_carry_are_refused(pattern: str, why: str) -> None:
 
 def test_a_range_up_to_a_plain_character() -> None:
     assert xsd_pattern("^[^\\x00-~]+$") == "[^\\t\\n\\r -~]+"
+
+
+@pytest.mark.parametrize("prolog", ["<!-- a -->", "<!-- <x> -->\n<?pi x?>", "<?pi <x?>", "\ufeff<!--c-->"])
+def test_the_prolog_scan_finds_a_doctype_after_anything(prolog: str) -> None:
+    from visitexport.formats.xml_ import _prolog_doctype
+
+    text = f"<?xml version='1.0'?>\n{prolog}\n<!DOCTYPE r [<!ENTITY a 'x'>]><record/>"
+    assert _prolog_doctype(text) == text.index("<!DOCTYPE")
+    assert _prolog_doctype(text.replace("<!DOCTYPE r [<!ENTITY a 'x'>]>", "")) is None

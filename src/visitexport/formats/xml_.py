@@ -147,16 +147,17 @@ def _prolog_doctype(text: str) -> int | None:
     while True:
         pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
         if text.startswith("<?", pos):
-            end = text.find("?>", pos + 2)
+            closing = "?>"
         elif text.startswith("<!--", pos):
-            end = text.find("-->", pos + 4)
+            closing = "-->"
         elif text[pos : pos + 9].upper() == "<!DOCTYPE":
             return pos
         else:
             return None
+        end = text.find(closing, pos + 2)
         if end < 0:
             return None  # unterminated: the parser will say so
-        pos = end + 2
+        pos = end + len(closing)
 
 
 #: A record has a few thousand elements; far more can only be an attack on the
