@@ -431,3 +431,11 @@ def test_the_prolog_scan_finds_a_doctype_after_anything(prolog: str) -> None:
     text = f"<?xml version='1.0'?>\n{prolog}\n<!DOCTYPE r [<!ENTITY a 'x'>]><record/>"
     assert _prolog_doctype(text) == text.index("<!DOCTYPE")
     assert _prolog_doctype(text.replace("<!DOCTYPE r [<!ENTITY a 'x'>]>", "")) is None
+
+
+def test_millions_of_tiny_elements_are_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("visitexport.formats.xml_.MAX_ELEMENTS", 1000)
+    data = f'<?xml version="1.0"?><record xmlns="{NAMESPACE}">'.encode() + b"<a/>" * 5000 + b"</record>"
+    with pytest.raises(InvalidRecordError) as caught:
+        load_xml(data, "x.xml")
+    assert [(p.rule, p.message) for p in caught.value.problems] == [("xml.size", "more than 1,000 elements")]

@@ -222,6 +222,10 @@ def _check_bytes(data: bytes, source: str) -> None:
     # A DOCTYPE is refused before the parser sees it, so no entity or DTD
     # declaration is ever read, let alone expanded or fetched.
     text = data.decode(codec or "utf-8", errors="replace")
+    # Every element needs a "<" (two, unless empty); counting them first keeps a
+    # file of millions of tiny elements from ever being built in memory.
+    if text.count("<") > 2 * MAX_ELEMENTS + 16:
+        refuse("xml.size", f"more than {MAX_ELEMENTS:,} elements")
     doctype = _prolog_doctype(text)
     if doctype is not None:
         line = text[:doctype].count("\n") + 1
