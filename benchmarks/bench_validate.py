@@ -33,12 +33,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from results import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / ".work" / "validate"
 EXAMPLE = ROOT / "examples" / "kono-russia-2000.json"
 SCHEMA = ROOT / "schemas" / "visit.schema.json"
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-BEGIN, END = "<!-- bench_validate:begin -->", "<!-- bench_validate:end -->"
 FILES = 1000
 ROUNDS = 7
 
@@ -161,7 +161,6 @@ def main() -> None:
     except OSError:
         pass
     lines = [
-        BEGIN,
         "## Validation: 1,000 copies of the seed example",
         "",
         f"Measured {time.strftime('%Y-%m-%d')} on {platform.system()} {platform.machine()}, {cpu}, "
@@ -199,16 +198,8 @@ def main() -> None:
         "",
         f"- modules among openpyxl, lxml, jsonschema imported by `--version`: {heavy_version or 'none'}",
         f"- ... by validating one valid file: {heavy_one or 'none'}",
-        END,
     ]
-    block = "\n".join(lines)
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    if BEGIN in old and END in old:
-        new = old[: old.index(BEGIN)] + block + old[old.index(END) + len(END) :]
-    else:
-        new = old.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(new, encoding="utf-8")
-    print(block)
+    print(write_section("bench_validate", lines))
     shutil.rmtree(WORK)
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from results import write_section
 
 from visitexport.formats.xml_ import dump_xml, load_xml
 from visitexport.validate import check_record
@@ -40,8 +41,6 @@ from visitexport.xmlmodel import NAMESPACE
 from visitexport.xsd import xsd_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-BEGIN, END = "<!-- bench_xml:begin -->", "<!-- bench_xml:end -->"
 SYNTHETIC = 10_000
 ROUNDS = 5
 NS = f"{{{NAMESPACE}}}"
@@ -117,7 +116,6 @@ def main() -> None:
     example = [json.loads((ROOT / "examples" / "kono-russia-2000.json").read_text())] * 200
     sets = {"seed example": measure(example), f"{SYNTHETIC:,} synthetic records": measure(synthetic(SYNTHETIC))}
     lines = [
-        BEGIN,
         "## XML export and import",
         "",
         f"Measured {time.strftime('%Y-%m-%d')} on {platform.system()} {platform.machine()}, "
@@ -148,15 +146,7 @@ def main() -> None:
         "that every export makes; the import floor is the bare parse, the XSD validation and the canonical "
         "validation of the result"
     )
-    lines.append(END)
-    block = "\n".join(lines)
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    if BEGIN in old and END in old:
-        new = old[: old.index(BEGIN)] + block + old[old.index(END) + len(END) :]
-    else:
-        new = old.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(new, encoding="utf-8")
-    print(block)
+    print(write_section("bench_xml", lines))
 
 
 if __name__ == "__main__":
