@@ -20,7 +20,15 @@ print(code, *sorted(m for m in ("openpyxl", "lxml", "jsonschema") if m in sys.mo
 """
 
 
-@pytest.mark.parametrize("args", [["--version"], ["validate", str(EXAMPLE)], ["convert", str(EXAMPLE), "--to", "text"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--version"],
+        ["validate", str(EXAMPLE)],
+        ["fmt", "--check", str(EXAMPLE)],
+        ["convert", str(EXAMPLE), "--to", "text"],
+    ],
+)
 def test_no_heavy_imports(args: list[str]) -> None:
     done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=False)
     last = done.stderr.strip().splitlines()[-1].split()
