@@ -31,14 +31,16 @@ def check_bytes(data: bytes, source: str = "<input>") -> tuple[Any, list[Problem
     return value, check_record(value, text)
 
 
-def check_record(record: Any, text: str | None = None) -> list[Problem]:
+def check_record(record: Any, text: str | None = None, *, from_parser: bool = False) -> list[Problem]:
     """Every problem of a parsed record, sorted by place.
 
     `text`, the JSON the record was parsed from, lets problems carry a line and
-    column; without it both are 0.
+    column; without it both are 0. `from_parser` says the values came from a
+    parser (JSON or XML) rather than from Python code, so they cannot hold
+    what no file can (lone surrogates, NaN, integers too long to write).
     """
     scan: json_.Scan | None = None
-    if text is None and (problems := json_.python_problems(record)):
+    if text is None and not from_parser and (problems := json_.python_problems(record)):
         return problems  # a record built in Python, holding what no JSON file can
     try:
         fast_valid = fast_check()(record)

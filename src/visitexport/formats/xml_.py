@@ -200,7 +200,7 @@ def load_xml(data: bytes | str, source: str = "<input>") -> dict[str, Any]:
         )
     places: dict[str, int] = {}
     record: dict[str, Any] = order_keys(element_to_record(root, model(), places))
-    found = check_record(record)
+    found = check_record(record, from_parser=True)
     if found:
         raise InvalidRecordError(source, [_at_element(p, places) for p in found])
     return record
