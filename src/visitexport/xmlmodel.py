@@ -113,6 +113,9 @@ class ChoiceNode(Node):
         self.name = name
         self.discriminator = discriminator
         self.branches = branches
+        # The keys that come before the discriminator in each branch's property order,
+        # so a record read back has its keys in canonical order without reordering.
+        self.before: dict[str, frozenset[str]] = {}
 
 
 class VariantNode(Node):
@@ -159,6 +162,8 @@ def build_model(schema: dict[str, Any]) -> ObjectNode:
                     for branch, branch_name in branches:
                         tag = branch["properties"][discriminator]["const"]
                         choice.branches[tag] = obj(branch, branch_name, skip=discriminator)
+                        keys = list(branch["properties"])
+                        choice.before[tag] = frozenset(keys[: keys.index(discriminator)])
                     return choice
                 variant = VariantNode([], name)
                 if name:
