@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from . import api
+from .api import Record
 from .canonical import canonical_bytes
 from .formats import xml_
 from .formats.text_ import render_text
 
 __all__ = ["FORMATS", "Format", "format_for_path", "input_format", "read_record", "sniff", "write_record"]
-
-Record = dict[str, Any]
 
 
 class Format(NamedTuple):
