@@ -27,6 +27,9 @@ Rule ids (also listed in the README):
 - ``time.disagree``: the clock times of one engagement name the same moment.
 - ``time.date``: a clock's local date lies within a day of its engagement's
   dates.
+- ``text.cell-length``: every text fits in one spreadsheet cell, 32,767 UTF-16
+  code units (the schema's limit counts characters; one outside the Basic
+  Multilingual Plane takes two units).
 - ``visit.leg-country``: each leg's country is one of the visit's countries.
 - ``table.shape``: a table's rows have one number of cells, and there are no
   more header rows than rows.
@@ -60,6 +63,7 @@ RULES: dict[str, str] = {
     "date.status": "held and completed things are not dated after the release; planned ones not wholly before it",
     "time.disagree": "the clock times printed for one engagement name the same moment",
     "time.date": "a clock's local date lies within a day of its engagement's dates",
+    "text.cell-length": "every text fits in one spreadsheet cell: at most 32,767 UTF-16 code units",
     "visit.leg-country": "each leg's country is one of the visit's countries",
     "table.shape": "a table's rows have one number of cells, and no more header rows than rows",
     "json.integer": "whole numbers are written without a fraction (2, not 2.0): one spelling per value",

@@ -17,6 +17,7 @@ from ._shared import (
     _PERSON,
     _PLACE,
     _STATEMENT,
+    CELL_UNITS,
     Finding,
     Span,
     _a,
@@ -30,6 +31,8 @@ from ._shared import (
     _near,
     _same_moment,
     _walk_blocks,
+    may_overflow_cell,
+    overflowing_texts,
 )
 
 
@@ -159,6 +162,10 @@ class _Checker:
     def run(self) -> list[Finding]:
         record = self.record
         engagements = self.collect()
+        if may_overflow_cell(record):
+            for pointer, units in overflowing_texts(record):
+                message = f"text of {units:,} UTF-16 code units; a spreadsheet cell holds at most {CELL_UNITS:,}"
+                self.add(pointer, "text.cell-length", message)
         release_day: str = record["release"]["date"]
         self.ref(record["release"]["issuer"], (_ORG,), "/release/issuer")
 

@@ -14,6 +14,7 @@ from ._shared import (
     _near,
     _same_moment,
     _walk_blocks,
+    may_overflow_cell,
 )
 
 
@@ -39,6 +40,8 @@ def _clean(record: dict[str, Any]) -> bool:
 def _clean_or_raise(record: dict[str, Any]) -> bool:
     tree = _walk_blocks(record["document"]["body"], with_pointers=False)
     if tree.too_deep or tree.bad_tables or tree.fractions or _layout_fractions(record["document"]):
+        raise _Dirty
+    if may_overflow_cell(record):
         raise _Dirty
     texts, spans, ids = tree.texts, tree.spans, list(tree.ids)
     blocks = set(ids)

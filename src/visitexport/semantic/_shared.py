@@ -10,6 +10,48 @@ from typing import Any, NamedTuple
 from ..json_ import MAX_DEPTH
 from ..schema import bundled_schema
 
+#: The most text one spreadsheet cell holds, in UTF-16 code units (what Excel counts).
+CELL_UNITS = 32767
+# UTF-8 lead bytes of characters outside the Basic Multilingual Plane (two UTF-16 units each).
+_ASTRAL_LEADS = (b"\xf0", b"\xf1", b"\xf2", b"\xf3", b"\xf4")
+
+
+def may_overflow_cell(record: Any) -> bool:
+    """False when no text of `record` can exceed `CELL_UNITS` UTF-16 units.
+
+    The schema caps texts at 32,767 code points; only characters outside the
+    BMP make UTF-16 longer than that, so a record without any (or too short to
+    hold such a text) is cleared by one serialisation and a byte search.
+    """
+    import orjson
+
+    try:
+        data = orjson.dumps(record)
+    except (TypeError, orjson.JSONEncodeError):
+        return True
+    return len(data) > CELL_UNITS and any(lead in data for lead in _ASTRAL_LEADS)
+
+
+def overflowing_texts(value: Any, pointer: str = "") -> list[tuple[str, int]]:
+    """(pointer, UTF-16 length) of every text in `value` longer than one cell holds."""
+    found: list[tuple[str, int]] = []
+    stack: list[tuple[str, Any]] = [(pointer, value)]
+    while stack:
+        here, item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((f"{here}/{_escape(str(k))}", v) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((f"{here}/{n}", v) for n, v in enumerate(item))
+        elif isinstance(item, str) and len(item) > CELL_UNITS // 2:
+            units = len(item.encode("utf-16-le")) // 2
+            if units > CELL_UNITS:
+                found.append((here, units))
+    return sorted(found)
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
 
 class Finding(NamedTuple):
     pointer: str
