@@ -1,0 +1,663 @@
+"""Hostile .xlsx packages are refused before openpyxl inflates anything, fast and in little memory.
+
+Each package is built here: a clean one with openpyxl, the hostile ones by
+editing its parts and writing the zip by hand (`raw_zip`), so that sizes,
+flags, methods and offsets can say whatever an attacker wants them to.
+Memory is measured with tracemalloc; time is not asserted (machines are noisy),
+but nothing here inflates more than a few kilobytes.
+"""
+
+from __future__ import annotations
+
+import bz2
+import contextlib
+import io
+import re
+import struct
+import subprocess
+import sys
+import tracemalloc
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from visitexport.errors import InvalidRecordError
+from visitexport.formats.xlsx_package import (
+    MAX_COLUMNS,
+    MAX_ENTRIES,
+    MAX_PACKAGE_BYTES,
+    MAX_ROWS,
+    check_package,
+    read_part,
+)
+from visitexport.problems import Problem
+
+MIB = 1024 * 1024
+MEMORY_LIMIT = 20 * MIB
+SHEET = "xl/worksheets/sheet1.xml"
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+SHEET_RELS = "xl/worksheets/_rels/sheet1.xml.rels"
+CONTENT_TYPES = "[Content_Types].xml"
+HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+# --- building packages -----------------------------------------------------------------------------------------------
+
+
+@cache
+def base_package() -> bytes:
+    """A clean workbook as openpyxl writes it, with an external hyperlink (which is allowed)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "visits"
+    sheet.append(["date", "place", "release"])
+    sheet.append(["2000-11-03", "Moscow", "see the release"])
+    sheet["C2"].hyperlink = "https://www.mofa.go.jp/announce/2000/11/1103.html"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def base_parts() -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(base_package())) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+@dataclass
+class Entry:
+    """One zip entry, written exactly as described: nothing is checked or made consistent."""
+
+    name: str
+    data: bytes = b""
+    method: int = zipfile.ZIP_DEFLATED
+    flags: int = 0
+    payload: bytes | None = None  # the bytes after the local header; by default `data` compressed by `method`
+    size: int | None = None  # declared uncompressed size; by default len(data)
+    crc: int | None = None  # by default the CRC of `data`
+    alias_of: str | None = None  # no data of its own: the directory points at that entry's local header
+
+
+def deflated(data: bytes) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
+def payload_of(entry: Entry) -> bytes:
+    if entry.payload is not None:
+        return entry.payload
+    if entry.method == zipfile.ZIP_DEFLATED:
+        return deflated(entry.data)
+    if entry.method == zipfile.ZIP_BZIP2:
+        return bz2.compress(entry.data)
+    return entry.data
+
+
+def raw_zip(entries: list[Entry]) -> bytes:
+    out = bytearray()
+    directory = bytearray()
+    offsets: dict[str, int] = {}
+    for entry in entries:
+        name = entry.name.encode("utf-8")
+        flags = entry.flags | (0x800 if not entry.name.isascii() else 0)
+        payload = payload_of(entry)
+        size = len(entry.data) if entry.size is None else entry.size
+        crc = zlib.crc32(entry.data) if entry.crc is None else entry.crc
+        fields = (flags, entry.method, 0, 0x21, crc, len(payload), size, len(name), 0)
+        if entry.alias_of is None:
+            offsets[entry.name] = len(out)
+            out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, *fields) + name + payload
+        offset = offsets[entry.alias_of or entry.name]
+        directory += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, *fields, 0, 0, 0, 0, offset) + name
+    count = len(entries)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), len(out), 0)
+    return bytes(out + directory + end)
+
+
+def pack(parts: dict[str, bytes], *extra: Entry) -> bytes:
+    return raw_zip([Entry(name, data) for name, data in parts.items()] + list(extra))
+
+
+def edited(name: str, edit: Callable[[str], str]) -> bytes:
+    parts = base_parts()
+    parts[name] = edit(parts[name].decode()).encode()
+    return pack(parts)
+
+
+def with_relationship(name: str, relationship: str) -> bytes:
+    return edited(name, lambda text: text.replace("</Relationships>", relationship + "</Relationships>"))
+
+
+def with_dimension(ref: str) -> bytes:
+    return edited(SHEET, lambda text: re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>', text))
+
+
+@cache
+def zeros_deflated(size: int) -> bytes:
+    """`size` zero bytes deflated (about 1000 to 1), built in 1 MiB steps so the test stays cheap."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    chunk = bytes(MIB)
+    out = [compressor.compress(chunk) for _ in range(size // MIB)]
+    return b"".join([*out, compressor.flush()])
+
+
+def zeros_crc(size: int) -> int:
+    crc = 0
+    for _ in range(size // MIB):
+        crc = zlib.crc32(bytes(MIB), crc)
+    return crc
+
+
+# --- asserting -------------------------------------------------------------------------------------------------------
+
+
+def problems_of(data: bytes) -> list[Problem]:
+    with pytest.raises(InvalidRecordError) as caught:
+        check_package(data, "in.xlsx")
+    assert caught.value.source == "in.xlsx"
+    problems = list(caught.value.problems)
+    assert problems
+    for problem in problems:
+        assert (problem.line, problem.column, problem.pointer) == (0, 0, "")
+        assert problem.message == problem.message.strip()
+        assert problem.message[0].islower() or problem.message.startswith("[")
+    return problems
+
+
+def assert_refused(data: bytes, rule: str, part: str | None = None) -> list[Problem]:
+    """Refused under `rule` alone, with a message naming `part`."""
+    problems = problems_of(data)
+    assert {problem.rule for problem in problems} == {rule}, problems
+    if part is not None:
+        assert any(f"part {part}" in problem.message for problem in problems), problems
+    return problems
+
+
+def traced_peak(action: Callable[[], Any]) -> int:
+    """The peak of memory traced while `action` runs (it may raise InvalidRecordError)."""
+    tracemalloc.start()
+    try:
+        with contextlib.suppress(InvalidRecordError):
+            action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+# --- a clean workbook ------------------------------------------------------------------------------------------------
+
+
+def test_a_workbook_written_by_openpyxl_passes() -> None:
+    check_package(base_package(), "in.xlsx")
+
+
+def test_an_external_hyperlink_is_allowed() -> None:
+    rels = base_parts()[SHEET_RELS].decode()
+    assert 'TargetMode="External"' in rels
+    assert HYPERLINK in rels
+    check_package(base_package(), "in.xlsx")
+
+
+def test_the_repacked_base_passes() -> None:
+    # The hand-written zips below differ from it only in what each test changes.
+    check_package(pack(base_parts()), "in.xlsx")
+
+
+def test_the_module_imports_neither_lxml_nor_openpyxl() -> None:
+    code = (
+        "import sys, visitexport.formats.xlsx_package\n"
+        "print(sorted(m for m in ('lxml', 'openpyxl') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+# --- not a package ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [b"", b"date,place\n2000-11-03,Moscow\n", b"PK\x03\x04" + bytes(100)])
+def test_not_a_zip(data: bytes) -> None:
+    assert_refused(data, "xlsx.zip")
+
+
+def test_a_truncated_zip_is_refused_wherever_it_is_cut() -> None:
+    data = base_package()
+    for end in range(0, len(data), 97):
+        assert_refused(data[:end], "xlsx.zip")
+
+
+def test_an_ole2_file_is_named_as_encrypted_or_legacy() -> None:
+    (problem,) = assert_refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024), "xlsx.zip")
+    assert "password-protected" in problem.message
+    assert ".xls" in problem.message
+
+
+@pytest.mark.parametrize("missing", [CONTENT_TYPES, "xl/workbook.xml"])
+def test_a_zip_without_the_package_parts_is_refused(missing: str) -> None:
+    parts = base_parts()
+    del parts[missing]
+    assert_refused(pack(parts), "xlsx.zip", missing)
+
+
+def test_an_encrypted_entry_is_refused() -> None:
+    parts = base_parts()
+    sheet = parts.pop(SHEET)
+    assert_refused(pack(parts, Entry(SHEET, sheet, flags=0x1)), "xlsx.zip", SHEET)
+
+
+def test_damaged_deflate_data_is_refused() -> None:
+    parts = base_parts()
+    sheet = parts.pop(SHEET)
+    assert_refused(pack(parts, Entry(SHEET, sheet, payload=b"\xff" * 64)), "xlsx.zip", SHEET)
+
+
+def test_entries_sharing_data_are_refused() -> None:
+    # The overlapping zip bomb: many directory entries, one local header and one stream.
+    alias = Entry("xl/media/copy.xml", base_parts()[SHEET], alias_of=SHEET)
+    problems = assert_refused(pack(base_parts(), alias), "xlsx.zip")
+    assert any("overlap" in problem.message for problem in problems)
+
+
+# --- sizes and compression -------------------------------------------------------------------------------------------
+
+
+def test_a_package_over_the_limit_is_refused_unread() -> None:
+    (problem,) = assert_refused(b"PK\x03\x04" + bytes(MAX_PACKAGE_BYTES), "xlsx.size")
+    assert f"{MAX_PACKAGE_BYTES:,}" in problem.message
+
+
+def test_too_many_entries() -> None:
+    extra = [Entry(f"xl/media/n{i}.txt", method=zipfile.ZIP_STORED) for i in range(MAX_ENTRIES)]
+    (problem,) = assert_refused(pack(base_parts(), *extra), "xlsx.size")
+    assert f"{MAX_ENTRIES:,} entries" in problem.message
+
+
+def test_a_forged_directory_of_many_entries_costs_no_memory() -> None:
+    record = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0) + b"a"
+    directory = record * 300_000
+    data = directory + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, len(directory), 0, 0)
+    assert traced_peak(lambda: check_package(data, "in.xlsx")) < MEMORY_LIMIT
+    assert_refused(data, "xlsx.size")
+
+
+def test_a_zip_bomb_is_refused_without_inflating_it() -> None:
+    size = 200 * 1000 * 1000
+    parts = base_parts()
+    del parts[SHEET]
+    bomb = Entry(SHEET, payload=zeros_deflated(size), size=size, crc=zeros_crc(size))
+    data = pack(parts, bomb)
+    assert len(data) < 1 * MIB
+    assert traced_peak(lambda: check_package(data, "in.xlsx")) < MEMORY_LIMIT
+    problems = problems_of(data)
+    assert {problem.rule for problem in problems} == {"xlsx.size", "xlsx.compression"}
+    assert all(f"part {SHEET}:" in problem.message for problem in problems)
+
+
+def test_a_part_compressed_too_far_is_refused_even_under_the_size_limit() -> None:
+    size = 32 * MIB
+    parts = base_parts()
+    del parts[SHEET]
+    bomb = Entry(SHEET, payload=zeros_deflated(size), size=size, crc=zeros_crc(size))
+    (problem,) = assert_refused(pack(parts, bomb), "xlsx.compression", SHEET)
+    assert "to 1" in problem.message
+
+
+def test_parts_too_large_together() -> None:
+    # Each part is under the limit and compresses modestly (60 to 1); together they declare 300 MiB.
+    payload = bytes(range(256)) * (4 * 1024)
+    extra = [Entry(f"xl/media/image{i}.bin", payload=payload, size=60 * MIB) for i in range(5)]
+    (problem,) = assert_refused(pack(base_parts(), *extra), "xlsx.size")
+    assert "all parts together" in problem.message
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA, 9, 99])
+def test_compression_methods_other_than_deflate_are_refused(method: int) -> None:
+    parts = base_parts()
+    sheet = parts.pop(SHEET)
+    payload = bz2.compress(sheet) if method == zipfile.ZIP_BZIP2 else b"\x00" * 64
+    (problem,) = assert_refused(pack(parts, Entry(SHEET, sheet, method=method, payload=payload)), "xlsx.compression")
+    assert f"part {SHEET}: compression method {method}" in problem.message
+
+
+def test_a_stored_package_passes() -> None:
+    parts = base_parts()
+    check_package(raw_zip([Entry(name, data, method=zipfile.ZIP_STORED) for name, data in parts.items()]), "in.xlsx")
+
+
+def test_a_relationship_part_over_its_limit_is_refused() -> None:
+    parts = base_parts()
+    rels = parts.pop(WORKBOOK_RELS)
+    padded = rels.replace(b"</Relationships>", b" " * (MIB + 1) + b"</Relationships>")
+    # Stored, so its ratio is 1 and it is read, and the reading stops at the limit.
+    assert_refused(pack(parts, Entry(WORKBOOK_RELS, padded, method=zipfile.ZIP_STORED)), "xlsx.size", WORKBOOK_RELS)
+
+
+# --- read_part -------------------------------------------------------------------------------------------------------
+
+
+def lying_archive(declared: int, crc: int) -> zipfile.ZipFile:
+    """A part whose directory entry says `declared` bytes, whose data inflate to 200 MB of zeros."""
+    payload = zeros_deflated(200 * MIB)
+    return zipfile.ZipFile(io.BytesIO(raw_zip([Entry(SHEET, payload=payload, size=declared, crc=crc)])))
+
+
+def test_read_part_stops_at_its_limit_whatever_the_directory_says() -> None:
+    with lying_archive(1024, zlib.crc32(bytes(1024))) as archive:
+        with pytest.raises(InvalidRecordError) as caught:
+            read_part(archive, SHEET, 512)
+        (problem,) = caught.value.problems
+        assert problem.rule == "xlsx.size"
+        assert f"part {SHEET}:" in problem.message
+
+
+def test_zipfile_stops_a_part_at_its_declared_size() -> None:
+    # zipfile never returns more than the declared size (and checks the CRC there),
+    # which is why declared sizes bound what openpyxl can inflate.
+    with lying_archive(1024, zlib.crc32(bytes(1024))) as archive:
+        assert read_part(archive, SHEET, MIB) == bytes(1024)
+    with lying_archive(1024, 0) as archive, pytest.raises(InvalidRecordError) as caught:
+        read_part(archive, SHEET, MIB)
+    assert [problem.rule for problem in caught.value.problems] == ["xlsx.zip"]
+
+
+def test_read_part_of_a_bomb_stays_small() -> None:
+    with lying_archive(200 * MIB, zeros_crc(200 * MIB)) as archive:
+        assert traced_peak(lambda: read_part(archive, SHEET, MIB)) < MEMORY_LIMIT
+        with pytest.raises(InvalidRecordError) as caught:
+            read_part(archive, SHEET, MIB)
+    assert [problem.rule for problem in caught.value.problems] == ["xlsx.size"]
+
+
+def test_read_part_refuses_decoders_without_an_output_bound() -> None:
+    data = raw_zip([Entry(SHEET, bytes(1000), method=zipfile.ZIP_BZIP2)])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, pytest.raises(InvalidRecordError) as caught:
+        read_part(archive, SHEET, MIB)
+    assert [problem.rule for problem in caught.value.problems] == ["xlsx.compression"]
+
+
+def test_read_part_of_a_clean_part_and_of_a_missing_one() -> None:
+    with zipfile.ZipFile(io.BytesIO(base_package())) as archive:
+        assert read_part(archive, "xl/workbook.xml", MIB) == archive.read("xl/workbook.xml")
+        with pytest.raises(InvalidRecordError) as caught:
+            read_part(archive, "xl/missing.xml", MIB)
+    assert [problem.rule for problem in caught.value.problems] == ["xlsx.zip"]
+
+
+# --- names -----------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("../evil.xml", "../evil.xml"),
+        ("xl/../../evil.xml", "xl/../../evil.xml"),
+        ("xl\\..\\evil.xml", "xl\\..\\evil.xml"),
+        ("./xl/evil.xml", "./xl/evil.xml"),
+        ("xl//evil.xml", "xl//evil.xml"),
+        ("/xl/evil.xml", "/xl/evil.xml"),
+        ("C:/evil.xml", "C:/evil.xml"),
+        ("xl/evil\x00.xml", "xl/evil\\x00.xml"),
+        ("xl/\x1b[2Jevil.xml", "xl/\\x1b[2Jevil.xml"),
+    ],
+)
+def test_unsafe_names(name: str, shown: str) -> None:
+    data = pack(base_parts(), Entry(name, b"<a/>"))
+    assert_refused(data, "xlsx.names", shown)
+
+
+@pytest.mark.parametrize("duplicate", ["xl/styles.xml", "XL/Styles.XML", "xl\\styles.xml"])
+def test_duplicate_names(duplicate: str) -> None:
+    problems = assert_refused(pack(base_parts(), Entry(duplicate, b"<a/>")), "xlsx.names", duplicate)
+    assert any("same name as part xl/styles.xml" in problem.message for problem in problems)
+
+
+# --- macros ----------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "xl/vbaProject.bin",
+        "xl/elsewhere/VBAPROJECT.BIN",
+        "xl/vbaProjectSignature.bin",
+        "xl/activeX/activeX1.xml",
+        "xl/macrosheets/sheet1.xml",
+    ],
+)
+def test_macro_parts(name: str) -> None:
+    assert_refused(pack(base_parts(), Entry(name, b"<a/>")), "xlsx.macro", name)
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+        "application/vnd.ms-excel.template.macroEnabled.main+xml",
+        "application/vnd.ms-excel.addin.macroEnabled.main+xml",
+    ],
+)
+def test_macro_enabled_workbook_content_types(content_type: str) -> None:
+    main = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    data = edited(CONTENT_TYPES, lambda text: text.replace(main, content_type))
+    (problem,) = assert_refused(data, "xlsx.macro", "xl/workbook.xml")
+    assert content_type in problem.message
+
+
+def test_a_vba_project_content_type_by_extension() -> None:
+    default = '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+    data = edited(CONTENT_TYPES, lambda text: text.replace("<Default ", default + "<Default ", 1))
+    (problem,) = assert_refused(data, "xlsx.macro", CONTENT_TYPES)
+    assert "extension bin" in problem.message
+
+
+def test_a_content_type_hidden_behind_character_references_is_still_read() -> None:
+    main = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    hidden = "application/vnd.ms-excel.sheet.m&#97;croEnabled.main+xml"
+    assert_refused(edited(CONTENT_TYPES, lambda text: text.replace(main, hidden)), "xlsx.macro", "xl/workbook.xml")
+
+
+def test_a_vba_project_relationship() -> None:
+    relationship = (
+        '<Relationship Id="rId9" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"'
+        ' Target="misc.bin"/>'
+    )
+    assert_refused(with_relationship(WORKBOOK_RELS, relationship), "xlsx.macro", WORKBOOK_RELS)
+
+
+# --- external links --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["xl/externalLinks/externalLink1.xml", "xl/connections.xml", "xl/queryTables/queryTable1.xml"]
+)
+def test_external_data_parts(name: str) -> None:
+    assert_refused(pack(base_parts(), Entry(name, b"<a/>")), "xlsx.external", name)
+
+
+def test_an_external_link_content_type() -> None:
+    override = (
+        '<Override PartName="/xl/links/one.xml"'
+        ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/>'
+    )
+    data = edited(CONTENT_TYPES, lambda text: text.replace("</Types>", override + "</Types>"))
+    assert_refused(data, "xlsx.external", "xl/links/one.xml")
+
+
+@pytest.mark.parametrize(
+    ("part", "kind", "target"),
+    [
+        (SHEET_RELS, "oleObject", "file:///C:/Windows/System32/calc.exe"),
+        (WORKBOOK_RELS, "attachedTemplate", "https://attacker.example/template.dotm"),
+        (WORKBOOK_RELS, "externalLinkPath", "\\\\attacker.example\\share\\book.xlsx"),
+    ],
+)
+def test_external_relationships_other_than_hyperlinks(part: str, kind: str, target: str) -> None:
+    relationship = f'<Relationship Id="rId9" Type="{RELATIONSHIPS}/{kind}" Target="{target}" TargetMode="External"/>'
+    (problem,) = assert_refused(with_relationship(part, relationship), "xlsx.external", part)
+    assert kind in problem.message
+
+
+def test_an_internal_external_link_relationship() -> None:
+    relationship = f'<Relationship Id="rId9" Type="{RELATIONSHIPS}/externalLink" Target="links/one.xml"/>'
+    assert_refused(with_relationship(WORKBOOK_RELS, relationship), "xlsx.external", WORKBOOK_RELS)
+
+
+# --- XML -------------------------------------------------------------------------------------------------------------
+
+LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>\n'
+)
+
+
+def test_a_doctype_in_the_content_types_is_refused() -> None:
+    data = edited(CONTENT_TYPES, lambda text: LAUGHS + text.replace("application/xml", "&lol2;"))
+    (problem,) = assert_refused(data, "xlsx.zip", CONTENT_TYPES)
+    assert "DOCTYPE" in problem.message
+
+
+def test_a_doctype_in_utf16_is_refused() -> None:
+    parts = base_parts()
+    parts[CONTENT_TYPES] = (LAUGHS + parts[CONTENT_TYPES].decode()).encode("utf-16")
+    assert_refused(pack(parts), "xlsx.zip", CONTENT_TYPES)
+
+
+@pytest.mark.parametrize("name", [SHEET, "xl/styles.xml", WORKBOOK_RELS])
+def test_a_doctype_in_other_xml_parts_is_refused(name: str) -> None:
+    assert_refused(edited(name, lambda text: LAUGHS + text), "xlsx.zip", name)
+
+
+def test_a_doctype_pushed_past_the_first_kilobytes_is_refused() -> None:
+    padding = "<!-- " + "x" * 8000 + " -->"
+    (problem,) = assert_refused(edited(SHEET, lambda text: padding + LAUGHS + text), "xlsx.zip", SHEET)
+    assert "no root element" in problem.message
+
+
+@pytest.mark.parametrize("encoding", ["UTF-8", "utf-8", "UTF-16"])
+def test_excel_style_declarations_pass(encoding: str) -> None:
+    declaration = f'<?xml version="1.0" encoding="{encoding}" standalone="yes"?>\r\n'
+    parts = base_parts()
+    parts["xl/styles.xml"] = (declaration + parts["xl/styles.xml"].decode()).encode(encoding)
+    check_package(pack(parts), "in.xlsx")
+
+
+def test_an_encoding_that_can_hide_markup_is_refused() -> None:
+    # In UTF-7, "+ADw-" is "<": a DOCTYPE no byte-level look would see.
+    declaration = '<?xml version="1.0" encoding="UTF-7"?>'
+    (problem,) = assert_refused(edited("xl/styles.xml", lambda text: declaration + text), "xlsx.zip", "xl/styles.xml")
+    assert "UTF-7" in problem.message
+
+
+def test_relationships_that_are_not_xml_are_refused() -> None:
+    assert_refused(edited(WORKBOOK_RELS, lambda text: text[:-20]), "xlsx.zip", WORKBOOK_RELS)
+
+
+# --- worksheet dimensions --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "A1:XFD1048576",
+        "A1:B100001",
+        "A1:ALM1",
+        "XFD1",
+        "1:1048576",
+        "A:XFD",
+        "$A$1:$XFD$1",
+        "A1:B99999999999999999999",
+    ],
+)
+def test_dimensions_beyond_the_limits(ref: str) -> None:
+    (problem,) = assert_refused(with_dimension(ref), "xlsx.range", SHEET)
+    assert ref in problem.message
+
+
+@pytest.mark.parametrize("ref", ["A1:ALL100000", "$A$1:$C$2", "A1", "", "c2:a1"])
+def test_dimensions_within_the_limits(ref: str) -> None:
+    check_package(with_dimension(ref), "in.xlsx")
+
+
+@pytest.mark.parametrize("ref", ["nonsense", "A1:B", "A1:B2:C3", "A1 ", "A1:$"])
+def test_dimensions_openpyxl_cannot_read(ref: str) -> None:
+    (problem,) = assert_refused(with_dimension(ref), "xlsx.range", SHEET)
+    assert "not a cell range" in problem.message
+
+
+def test_limits_are_the_ones_exported() -> None:
+    assert (MAX_ROWS, MAX_COLUMNS) == (100_000, 1_000)
+
+
+def test_a_dimension_is_found_as_openpyxl_finds_it() -> None:
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+    def prefixed(text: str) -> str:
+        # A decoy in a comment, and the real one under another prefix for the same namespace.
+        real = f'<!-- <dimension ref="A1"/> --><x:dimension xmlns:x="{main}" ref="A1:XFD1048576"/>'
+        return re.sub(r'<dimension ref="[^"]*"/>', real, text)
+
+    assert_refused(edited(SHEET, prefixed), "xlsx.range", SHEET)
+
+
+def test_a_dimension_in_another_namespace_is_not_a_dimension() -> None:
+    def foreign(text: str) -> str:
+        return text.replace("<dimension ", '<other:dimension xmlns:other="urn:other" ref="A1:XFD1048576"/><dimension ')
+
+    check_package(edited(SHEET, foreign), "in.xlsx")
+
+
+def test_a_dimension_past_the_first_kilobytes_is_left_to_the_reader() -> None:
+    # Only the head of a sheet is read; openpyxl takes the first dimension anywhere before </sheetData>.
+    padding = "<!-- " + "x" * 5000 + " -->"
+    data = edited(SHEET, lambda text: text.replace("<dimension ", padding + "<dimension ").replace("A1:C2", "A1:XFD1"))
+    check_package(data, "in.xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        assert workbook.active.max_column == 16384
+    finally:
+        workbook.close()
+
+
+def test_openpyxl_read_only_pads_rows_to_the_declared_dimension() -> None:
+    # Why the dimension is checked at all: openpyxl trusts it, and pads every row to its width
+    # (though not the sheet to its height). reset_dimensions() makes it read the rows as they are.
+    workbook = openpyxl.load_workbook(io.BytesIO(with_dimension("A1:ALL100000")), read_only=True)
+    try:
+        sheet = workbook.active
+        assert (sheet.max_row, sheet.max_column) == (MAX_ROWS, MAX_COLUMNS)
+        assert [len(row) for row in sheet.iter_rows(values_only=True)] == [MAX_COLUMNS] * 2
+        sheet.reset_dimensions()
+        assert [len(row) for row in sheet.iter_rows(values_only=True)] == [3, 3]
+    finally:
+        workbook.close()
+
+
+# --- all problems at once, and robustness ----------------------------------------------------------------------------
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    extra = [Entry("xl/vbaProject.bin", b"x"), Entry("xl/externalLinks/externalLink1.xml", b"<a/>"), Entry("../x", b"")]
+    problems = problems_of(pack(base_parts(), *extra))
+    assert {problem.rule for problem in problems} == {"xlsx.macro", "xlsx.external", "xlsx.names"}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0), st.binary(min_size=1, max_size=8), st.booleans())
+def test_damaged_packages_are_answered_with_problems(at: int, junk: bytes, overwrite: bool) -> None:
+    data = base_package()
+    at %= len(data)
+    damaged = data[:at] + junk + data[at + (len(junk) if overwrite else 0) :]
+    problems: tuple[Problem, ...] = ()
+    try:
+        check_package(damaged, "in.xlsx")
+    except InvalidRecordError as exc:
+        problems = exc.problems
+    assert all(problem.rule.startswith("xlsx.") for problem in problems)
