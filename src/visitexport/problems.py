@@ -23,7 +23,9 @@ class Problem(NamedTuple):
     (the file could not be read at all). `pointer` is the RFC 6901 JSON
     Pointer of the offending value ("" for the whole document). `rule` is a
     stable id such as ``json.duplicate-key``, ``schema.required`` or
-    ``ref.unresolved`` that scripts can match on.
+    ``ref.unresolved`` that scripts can match on. `place` names the spot in
+    a format without lines, such as a workbook cell (``People!C4``); it is
+    "" where line and column say it.
     """
 
     line: int
@@ -31,6 +33,7 @@ class Problem(NamedTuple):
     pointer: str
     rule: str
     message: str
+    place: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return dict(self._asdict())

@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 
 from .api import FileResult
+from .problems import Problem
 from .schema import SCHEMA_ID
 
 __all__ = ["REPORT_VERSION", "as_github", "as_json", "as_text_lines", "summary"]
@@ -31,7 +32,11 @@ def summary(results: Sequence[FileResult]) -> dict[str, int]:
 def as_text_lines(result: FileResult) -> list[str]:
     if result.error is not None:
         return [f"{result.error}"]
-    return [f"{result.path}:{p.line}:{p.column}: {p.rule}: {p.message} ({p.pointer or '/'})" for p in result.problems]
+    return [f"{result.path}:{_where(p)}: {p.rule}: {p.message} ({p.pointer or '/'})" for p in result.problems]
+
+
+def _where(problem: Problem) -> str:
+    return problem.place or f"{problem.line}:{problem.column}"
 
 
 def as_json(results: Sequence[FileResult], version: str) -> str:
@@ -71,6 +76,6 @@ def as_github(result: FileResult) -> list[str]:
         where = f"file={_escape_property(result.path)}"
         if p.line:
             where += f",line={p.line},col={p.column}"
-        text = f"{p.message} ({p.pointer or '/'})"
+        text = f"{p.place + ': ' if p.place else ''}{p.message} ({p.pointer or '/'})"
         lines.append(f"::error {where},title={_escape_property(p.rule)}::{_escape_data(text)}")
     return lines

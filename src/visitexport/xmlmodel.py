@@ -63,6 +63,8 @@ class Node:
     """Base of the model's nodes; `name` is the $defs name when the node comes from one."""
 
     name: str | None = None
+    #: The schema's title for the node (its definition's, or the inline schema's), "" if none.
+    title: str = ""
 
 
 class ScalarNode(Node):
@@ -85,10 +87,13 @@ class UnionNode(Node):
 
 
 class Field:
-    def __init__(self, key: str, node: Node, required: bool) -> None:
+    def __init__(self, key: str, node: Node, required: bool, title: str = "", description: str = "") -> None:
         self.key = key
         self.node = node
         self.required = required
+        #: The property's own title and description (falling back to its definition's).
+        self.title = title or key
+        self.description = description
 
 
 class ObjectNode(Node):
@@ -116,6 +121,8 @@ class ChoiceNode(Node):
         # The keys that come before the discriminator in each branch's property order,
         # so a record read back has its keys in canonical order without reordering.
         self.before: dict[str, frozenset[str]] = {}
+        #: The discriminator property's title (it is not a field of the branches).
+        self.discriminator_title = discriminator
 
 
 class VariantNode(Node):
@@ -148,6 +155,11 @@ def build_model(schema: dict[str, Any]) -> ObjectNode:
         node, name = resolve(raw)
         if name is not None and name in built:
             return built[name]
+        result = shape(node, name, key)
+        result.title = node.get("title", "")
+        return result
+
+    def shape(node: dict[str, Any], name: str | None, key: str | None) -> Node:
         if "oneOf" in node:
             branches = [resolve(b) for b in node["oneOf"]]
             if all(b.get("type") == "object" for b, _ in branches):
@@ -161,6 +173,7 @@ def build_model(schema: dict[str, Any]) -> ObjectNode:
                         built[name] = choice
                     for branch, branch_name in branches:
                         tag = branch["properties"][discriminator]["const"]
+                        choice.discriminator_title = branch["properties"][discriminator].get("title", discriminator)
                         choice.branches[tag] = obj(branch, branch_name, skip=discriminator)
                         keys = list(branch["properties"])
                         choice.before[tag] = frozenset(keys[: keys.index(discriminator)])
@@ -197,13 +210,17 @@ def build_model(schema: dict[str, Any]) -> ObjectNode:
             assert isinstance(existing, ObjectNode)
             return existing
         result = ObjectNode(name)
+        result.title = node.get("title", "")
         if name is not None and skip is None:
             built[name] = result
         required = set(node.get("required", []))
         for key, sub in node["properties"].items():
             if key == skip:
                 continue
-            field = Field(key, build(sub, key), key in required)
+            target, _ = resolve(sub)
+            title = sub.get("title") or target.get("title", "")
+            description = sub.get("description") or target.get("description", "")
+            field = Field(key, build(sub, key), key in required, title, description)
             result.fields.append(field)
             result.by_key[key] = field
         return result
