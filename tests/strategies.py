@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import copy
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
+
+from visitexport.schema import load_schema
+
+with warnings.catch_warnings():
+    # hypothesis-jsonschema imports a jsonschema API that now warns about deprecation.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from hypothesis_jsonschema import from_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
@@ -77,3 +85,59 @@ def mutated_records(draw: st.DrawFn, edits: int = 3) -> Any:
         else:
             container[key] = draw(_HOSTILE)
     return record
+
+
+KINDS = ["people", "organisations", "places", "referenced_documents", "statements", "outcomes"]
+BASE: Any = json.loads((ROOT / "examples" / "kono-russia-2000.json").read_text(encoding="utf-8"))
+PARAGRAPH = BASE["document"]["body"][0]
+
+
+def items_of(key: str) -> st.SearchStrategy[Any]:
+    # A copy: hypothesis-jsonschema rewrites the schema it is given, and the bundled one is shared.
+    schema = copy.deepcopy(load_schema())
+    return from_schema({"$defs": schema["$defs"], **schema["properties"][key]["items"]})
+
+
+def resolve(key: str, n: int, thing: dict[str, Any]) -> dict[str, Any]:
+    """Make a generated fact's references point at things the example has."""
+    thing["id"] = f"gen-{key}-{n}"
+    thing["sources"] = [PARAGRAPH["id"]]
+    if key == "organisations" and "parent" in thing:
+        thing["parent"] = "mofa-jp"
+    if key == "statements":
+        thing["speaker"] = "JP"
+        thing["attribution"] = PARAGRAPH["text"]
+        for field, value in (("delivered_by", "kono"), ("addressees", ["RU"]), ("engagement", "fm-meeting")):
+            if field in thing:
+                thing[field] = value
+    if key == "outcomes":
+        thing["parties"] = ["JP"]
+        thing["quote"] = PARAGRAPH["text"]
+        for field, value in (("addressees", ["RU"]), ("engagement", "igc-4"), ("place", "moscow")):
+            if field in thing:
+                thing[field] = value
+        if "documents" in thing:
+            thing["documents"] = ["doc-memorandum"]
+        if "due" in thing:
+            printed = thing["due"].get("printed", "by the end of the year")
+            thing["due"] = {"printed": printed, "earliest": "2000-11-05", "latest": "2000-12-31"}
+    if key == "referenced_documents":
+        if "parties" in thing:
+            thing["parties"] = ["JP"]
+        date = thing.get("date", {})
+        if "earliest" in date and date["earliest"] >= date["latest"]:
+            del thing["date"]
+    return thing
+
+
+#: Lists of generated facts of every non-recursive kind, by record key.
+GENERATED_FACTS = st.fixed_dictionaries({key: st.lists(items_of(key), max_size=2) for key in KINDS})
+
+
+def splice(generated: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The seed example with generated facts added, their references resolved."""
+    record = copy.deepcopy(BASE)
+    for key, things in generated.items():
+        record[key] = record.get(key, []) + [resolve(key, n, thing) for n, thing in enumerate(things)]
+    spliced: dict[str, Any] = record
+    return spliced

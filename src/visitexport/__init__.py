@@ -3,7 +3,8 @@
 The public API mirrors the command line: `load`/`loads` read and validate a
 record, `check`/`check_file`/`check_files` report problems without raising,
 `format_bytes` gives canonical bytes, `render_text` gives the release's text,
-`dump_xml`/`load_xml` convert to and from XML, and `read_record`/`write_record`
+`dump_xml`/`load_xml` convert to and from XML, `dump_xlsx`/`load_xlsx` to and
+from Excel workbooks, and `read_record`/`write_record`
 do any format by name.
 """
 
@@ -24,6 +25,8 @@ from .api import (
 from .canonical import canonical_bytes
 from .convert import read_record, write_record
 from .errors import InvalidRecordError, ToolError, VisitExportError
+from .formats.xlsx_read import load_xlsx
+from .formats.xlsx_write import dump_xlsx
 from .formats.xml_ import dump_xml, load_xml
 from .problems import Problem
 from .schema import SCHEMA_ID, SCHEMA_VERSION, load_schema, schema_bytes
@@ -44,10 +47,12 @@ __all__ = [
     "check",
     "check_file",
     "check_files",
+    "dump_xlsx",
     "dump_xml",
     "format_bytes",
     "load",
     "load_schema",
+    "load_xlsx",
     "load_xml",
     "loads",
     "read_record",

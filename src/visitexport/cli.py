@@ -64,6 +64,10 @@ def _stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 def _progress(items: Iterable[T], count: int, label: str) -> AbstractContextManager[Iterable[T]]:
     """A progress bar over `items` on standard error, for long batches on a terminal only."""
     if count < PROGRESS_FROM or not _stderr_is_terminal():
@@ -189,19 +193,22 @@ def convert(source: str, target: str | None, origin: str | None, output: str) ->
     """Convert a record between formats (SOURCE is a file, or - for standard input).
 
     The input is fully validated first; nothing is written unless it is valid.
-    json and xml convert both ways; text renders the release's plain text.
+    json, xml and xlsx convert both ways; text renders the release's plain text.
+    An xlsx workbook is binary: give -o FILE.xlsx, or redirect standard output.
     """
     if target is None:
         target = format_for_path(output)
         if target is None:
             raise click.UsageError(
-                "say which format to write with --to (or give -o a known extension: .json, .xml, .txt)"
+                "say which format to write with --to (or give -o a known extension: .json, .xml, .xlsx, .txt)"
             )
+    if target == "xlsx" and output == STDIO and _stdout_is_terminal():
+        raise click.UsageError("an xlsx workbook is binary; give -o FILE.xlsx or redirect standard output")
     if same_file(source, output):
         raise click.UsageError(f"-o {output} is the input file itself; write the output elsewhere")
     data = read_input(source, MAX_BYTES)
     if FORMATS[input_format(data, source, origin)].read is None:
-        raise click.UsageError(f"{source} cannot be read back into a record; convert from .json or .xml")
+        raise click.UsageError(f"{source} cannot be read back into a record; convert from .json, .xml or .xlsx")
     try:
         record = read_record(data, source, origin)
     except InvalidRecordError as exc:

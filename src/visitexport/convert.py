@@ -4,6 +4,7 @@
 |---|---|---|---|
 | json | yes (strict, fully validated) | canonical bytes | .json |
 | xml | yes (safe, XSD then full validation) | XSD-valid document | .xml |
+| xlsx | yes (safe package, cells by header, then full validation) | styled, deterministic workbook | .xlsx |
 | text | no | the release's plain text | .txt, .text |
 """
 
@@ -18,6 +19,8 @@ from .api import Record
 from .canonical import canonical_bytes
 from .formats import xml_
 from .formats.text_ import render_text
+from .formats.xlsx_read import load_xlsx
+from .formats.xlsx_write import dump_xlsx
 
 __all__ = ["FORMATS", "Format", "format_for_path", "input_format", "read_record", "sniff", "write_record"]
 
@@ -32,6 +35,7 @@ class Format(NamedTuple):
 FORMATS: dict[str, Format] = {
     "json": Format("json", (".json",), api.loads, canonical_bytes),
     "xml": Format("xml", (".xml",), xml_.load_xml, xml_.dump_xml),
+    "xlsx": Format("xlsx", (".xlsx",), load_xlsx, dump_xlsx),
     "text": Format("text", (".txt", ".text"), None, lambda record: render_text(record).encode("utf-8")),
 }
 
@@ -43,7 +47,9 @@ def format_for_path(path: str) -> str | None:
 
 
 def sniff(data: bytes) -> str:
-    """json or xml, from the first character that is not white space (or a byte order mark)."""
+    """xlsx for a zip package; else json or xml, from the first character that is not white space (or a BOM)."""
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"))
     return "xml" if head.startswith(b"<") or utf16 else "json"

@@ -1,0 +1,127 @@
+"""The workbooks open in a real spreadsheet program: LibreOffice, headless.
+
+LibreOffice converts every sheet of every generated workbook to CSV; the
+values must be the ones written. It also re-saves the seed's workbook as
+.xlsx, which must import to the identical record.
+
+Locally the tests skip when LibreOffice is not installed (saying so); CI
+installs it (Debian's libreoffice-calc-nogui) and sets
+VISITEXPORT_REQUIRE_LIBREOFFICE=1, which turns a missing program into a failure.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from visitexport import dump_xlsx, load_xlsx
+
+from .conftest import EXAMPLE, VALID, load_json
+
+RECORDS = [EXAMPLE, *VALID]
+# Separator, quote, UTF-8, from line 1, default cell format, language, no quoting as text,
+# detect special numbers, as shown, no formulas, keep spaces, every sheet (-1: one file per sheet).
+CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+
+
+def soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        if os.environ.get("VISITEXPORT_REQUIRE_LIBREOFFICE"):
+            pytest.fail("LibreOffice is required here (VISITEXPORT_REQUIRE_LIBREOFFICE is set) but not installed")
+        pytest.skip("LibreOffice (soffice) is not installed; install Debian's libreoffice-calc-nogui to run this test")
+    return found
+
+
+def convert(program: str, target: str, files: list[Path], out: Path, profile: Path) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [
+            program,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "error" not in done.stderr.lower().replace("failed to launch javaldx", ""), done.stderr
+    return done
+
+
+def shown(value: Any) -> str:
+    """A cell's value as LibreOffice shows it in CSV."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    return str(value)
+
+
+def trimmed(rows: list[list[str]]) -> list[list[str]]:
+    out = []
+    for row in rows:
+        while row and row[-1] == "":
+            row = row[:-1]
+        out.append(row)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def test_every_sheet_opens_with_the_values_written(tmp_path: Path) -> None:
+    program = soffice()
+    books = []
+    for path in RECORDS:
+        book = tmp_path / f"{path.stem}.xlsx"
+        book.write_bytes(dump_xlsx(load_json(path)))
+        books.append(book)
+    out = tmp_path / "csv"
+    convert(program, CSV_FILTER, books, out, tmp_path / "profile")
+    for book in books:
+        workbook = openpyxl.load_workbook(book)
+        for ws in workbook.worksheets:
+            exported = out / f"{book.stem}-{ws.title}.csv"
+            assert exported.exists(), f"LibreOffice did not export {book.name} sheet {ws.title}"
+            with exported.open(encoding="utf-8", newline="") as handle:
+                seen = trimmed(list(csv.reader(handle)))
+            written = trimmed([[shown(v) for v in row] for row in ws.iter_rows(values_only=True)])
+            assert seen == written, f"{book.name} sheet {ws.title}"
+
+
+def test_a_workbook_resaved_by_libreoffice_imports_to_the_same_record(tmp_path: Path) -> None:
+    program = soffice()
+    record = load_json(EXAMPLE)
+    book = tmp_path / "in" / "kono.xlsx"
+    book.parent.mkdir()
+    book.write_bytes(dump_xlsx(record))
+    out = tmp_path / "out"
+    convert(program, "xlsx:Calc MS Excel 2007 XML", [book], out, tmp_path / "profile")
+    resaved = (out / "kono.xlsx").read_bytes()
+    assert resaved != book.read_bytes()  # really LibreOffice's own file
+    assert load_xlsx(resaved, "resaved.xlsx") == record
+    # LibreOffice kept the cells typed: the ids text, the # numbers, the dates dates.
+    sheet = openpyxl.load_workbook(io.BytesIO(resaved))["Outcomes"]
+    headers = [c.value for c in sheet[1]]
+    first = [c for c in sheet[2]]
+    assert first[headers.index("#")].data_type == "n"
+    assert first[headers.index("Id")].data_type == "s"
