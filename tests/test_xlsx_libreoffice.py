@@ -80,9 +80,10 @@ def shown(value: Any) -> str:
 def trimmed(rows: list[list[str]]) -> list[list[str]]:
     out = []
     for row in rows:
-        while row and row[-1] == "":
-            row = row[:-1]
-        out.append(row)
+        end = len(row)
+        while end and row[end - 1] == "":
+            end -= 1
+        out.append(row[:end])
     while out and not out[-1]:
         out.pop()
     return out
@@ -122,6 +123,6 @@ def test_a_workbook_resaved_by_libreoffice_imports_to_the_same_record(tmp_path: 
     # LibreOffice kept the cells typed: the ids text, the # numbers, the dates dates.
     sheet = openpyxl.load_workbook(io.BytesIO(resaved))["Outcomes"]
     headers = [c.value for c in sheet[1]]
-    first = [c for c in sheet[2]]
+    first = list(sheet[2])
     assert first[headers.index("#")].data_type == "n"
     assert first[headers.index("Id")].data_type == "s"

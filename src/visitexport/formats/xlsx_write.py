@@ -1,12 +1,13 @@
 """Writing a record as an .xlsx workbook: pleasant to read, safe to open, the same bytes every time.
 
 The layout comes from `visitexport.xlsxmodel`; this module fills it in with
-openpyxl's write-only mode (rows are streamed, which keeps big records cheap).
+openpyxl's write-only mode (rows are streamed, which keeps big records cheap),
+through `xlsx_cells`, which types every cell itself.
 
-- Safety: text is always a text cell. openpyxl would store ``=...`` as a
-  formula and ``#N/A`` as an error; such text (and any text starting with
-  ``+``, ``-``, ``@``, tab or CR) is forced to a string and given Excel's
-  quote prefix, so it stays text even when someone edits the cell.
+- Safety: text is always a text cell (openpyxl is never asked to guess, so
+  ``=...`` is not a formula and ``#N/A`` not an error); text starting with
+  ``=``, ``+``, ``-``, ``@``, tab or CR, or spelled like an error, also gets
+  Excel's quote prefix, so it stays text when someone edits the cell.
 - Determinism: document properties take their dates from the record, every
   zip entry gets the same timestamp and permissions, and openpyxl writes the
   parts in a fixed order.
@@ -18,7 +19,6 @@ import datetime
 import io
 import re
 import zipfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..xlsxmodel import (
@@ -32,6 +32,7 @@ from ..xlsxmodel import (
     cell_header,
     layout,
 )
+from .xlsx_cells import PLAIN, FixedZip, Out, Spec, Style, Styles, set_widths
 from .xlsx_rows import Row, collect, get
 
 if TYPE_CHECKING:
@@ -39,9 +40,6 @@ if TYPE_CHECKING:
 
 __all__ = ["dump_xlsx"]
 
-#: Every zip entry's timestamp: the earliest a zip file can record.
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-DATE_FORMAT = "yyyy-mm-dd"
 #: Excel's day numbers misplace dates before 1 March 1900; earlier dates stay ISO text.
 FIRST_DATE_CELL = "1900-03-01"
 _DATE = re.compile(r"[12][0-9]{3}-[0-9]{2}-[0-9]{2}")
@@ -50,24 +48,8 @@ _ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
 MIN_WIDTH, MAX_WIDTH, MAX_TEXT_WIDTH = 6, 40, 80
 #: Points per line of 11-point text, for rows of wrapped text.
 LINE_HEIGHT = 15
-#: Dropdowns and filters reach this far below the data, for rows people add.
+#: Dropdowns reach this far below the data, for rows people add.
 SPARE_ROWS = 200
-
-
-class _FixedZip(zipfile.ZipFile):
-    """A zip whose entries all carry `ZIP_TIME`, whatever the clock says."""
-
-    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None) -> None:
-        if isinstance(zinfo_or_arcname, str):
-            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zinfo_or_arcname = info
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:
-        # openpyxl streams write-only sheets through temporary files; copy their bytes, not their mtime.
-        self.writestr(arcname or filename, Path(filename).read_bytes())
 
 
 def dump_xlsx(record: dict[str, Any]) -> bytes:
@@ -76,74 +58,38 @@ def dump_xlsx(record: dict[str, Any]) -> bytes:
     from openpyxl.writer.excel import ExcelWriter
 
     book = Workbook(write_only=True)
-    writer = _Writer(book, layout(), record)
-    writer.write()
-    when = _midnight(record["release"]["date"])
+    _Writer(book, layout(), record).write()
+    when = datetime.datetime.fromisoformat(record["release"]["date"])
     book.properties.creator = "visitexport"
     book.properties.title = record["document"]["title"]
     book.properties.created = when
     book.properties.modified = when
     out = io.BytesIO()
-    with _FixedZip(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    with FixedZip(out, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).write_data()
     return out.getvalue()
 
 
-def _midnight(date: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(date)
+def text(value: str, style: Style = PLAIN) -> Spec:
+    """A text cell, quote-prefixed when a spreadsheet would read it as a formula or an error."""
+    if value.startswith(_RISKY_START) or value in _ERROR_CODES:
+        style = style._replace(quote=True)
+    return Spec(value, "s", style)
 
 
-class _Styles:
-    """Style templates, made once per workbook: assigning a template is far cheaper than setting fonts."""
-
-    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-        self._sheet = sheet
-        self._cache: dict[tuple[Any, ...], Any] = {}
-        # A font without a name falls back to the program's default (a serif in LibreOffice).
-        self.header_font = Font(name="Calibri", size=11, bold=True)
-        self.header_fill = PatternFill("solid", fgColor="DDE4EE")
-        self.header_border = Border(bottom=Side(style="thin", color="8497B0"))
-        self.title_font = Font(name="Calibri", bold=True, size=14)
-        self.link_font = Font(name="Calibri", size=11, color="0563C1", underline="single")
-        self.Alignment = Alignment
-
-    def get(
-        self,
-        *,
-        header: bool = False,
-        wrap: bool = False,
-        indent: int = 0,
-        date: bool = False,
-        quote: bool = False,
-        link: bool = False,
-        title: bool = False,
-        top: bool = False,
-        left: bool = False,
-    ) -> Any:
-        key = (header, wrap, indent, date, quote, link, title, top, left)
-        style = self._cache.get(key)
-        if style is None:
-            from openpyxl.cell import WriteOnlyCell
-
-            cell = WriteOnlyCell(self._sheet)
-            if header:
-                cell.font, cell.fill, cell.border = self.header_font, self.header_fill, self.header_border
-            if title:
-                cell.font = self.title_font
-            if link:
-                cell.font = self.link_font
-            if wrap or indent or header or top or left:
-                cell.alignment = self.Alignment(
-                    wrap_text=wrap or header, indent=indent, vertical="top", horizontal="left" if left else None
-                )
-            if date:
-                cell.number_format = DATE_FORMAT
-            if quote:
-                cell.quotePrefix = True
-            style = self._cache[key] = cell._style
-        return style
+def value_spec(column: Column, value: Any, style: Style = PLAIN) -> Spec | None:
+    """The cell for a field's value: text, a number, TRUE/FALSE or a date, never a guess."""
+    if value is None:
+        return None
+    if column.multi:
+        return text("\n".join(value), style)
+    if isinstance(value, str):
+        if column.date and _DATE.fullmatch(value) and value >= FIRST_DATE_CELL:
+            return Spec(datetime.date.fromisoformat(value), "d", style._replace(date=True))
+        return text(value, style)
+    if isinstance(value, bool):
+        return Spec(value, "b", style)
+    return Spec(value, "n", style)
 
 
 class _Writer:
@@ -152,120 +98,42 @@ class _Writer:
         self.layout = lay
         self.record = record
         self.rows = collect(lay, record)
-        self.sheets: dict[str, WriteOnlyWorksheet] = {}
-        self.styles: _Styles | None = None
+        self.styles = Styles(book)
         #: id -> (sheet name, row number on that sheet) of the row it names.
         self.targets: dict[str, tuple[str, int]] = {}
-        #: (sheet, header) -> the range on Lists holding its dropdown values.
+        #: enumeration -> the range on Lists holding its values.
         self.list_ranges: dict[tuple[str, ...], str] = {}
         self.lists: list[tuple[str, tuple[str, ...]]] = []
 
-    # --- the workbook ------------------------------------------------------------
-
     def write(self) -> None:
         names = [ABOUT, RECORD] + [s.name for s in self.layout.sheets] + [LISTS]
-        for name in names:
-            self.sheets[name] = self.book.create_sheet(name)
-        self.styles = _Styles(self.sheets[ABOUT])
+        sheets = {name: self.book.create_sheet(name) for name in names}
         for sheet in self.layout.sheets:
-            id_header = "Id" if sheet.column("Id") is not None else None
+            if sheet.column("Id") is None:
+                continue
             for row in self.rows[sheet.name]:
-                own = get(row.item, ("id",)) if id_header and row.kind is not None else None
+                own = get(row.item, ("id",)) if row.kind is not None else None
                 if isinstance(own, str):
                     self.targets.setdefault(own, (sheet.name, row.number + 1))
         self._plan_lists()
-        self._about(self.sheets[ABOUT])
-        self._record(self.sheets[RECORD])
+        self._about(sheets[ABOUT])
+        self._record(sheets[RECORD])
         for sheet in self.layout.sheets:
-            self._sheet(self.sheets[sheet.name], sheet)
-        self._lists(self.sheets[LISTS])
+            self._sheet(sheets[sheet.name], sheet)
+        self._lists(sheets[LISTS])
 
     def _plan_lists(self) -> None:
-        seen: dict[tuple[str, ...], str] = {}
         columns = [c for _, _, c in self.layout.fields] + [c for s in self.layout.sheets for c in s.columns]
         for column in columns:
-            if column.enum and not column.multi and column.enum not in seen:
+            if column.enum and not column.multi and column.enum not in self.list_ranges:
                 letter = _letter(len(self.lists) + 1)
-                seen[column.enum] = f"'{LISTS}'!${letter}$2:${letter}${len(column.enum) + 1}"
+                self.list_ranges[column.enum] = f"'{LISTS}'!${letter}$2:${letter}${len(column.enum) + 1}"
                 self.lists.append((column.name or column.header, column.enum))
-        self.list_ranges = seen
 
-    # --- cells -------------------------------------------------------------------
-
-    def cell(
-        self,
-        ws: WriteOnlyWorksheet,
-        column: Column,
-        value: Any,
-        *,
-        indent: int = 0,
-        wrap: bool = False,
-        top: bool = False,
-        left: bool = False,
-    ) -> Any:
-        """What to append for `value` in `column`: a plain value, or a cell with a style.
-
-        `top` aligns the cell with the top of a row made tall by wrapped text; `left`
-        aligns numbers and dates with the text around them.
-        """
-        from openpyxl.cell import WriteOnlyCell
-
-        assert self.styles is not None
-        if value is None:
-            return None
-        if column.multi:
-            value = "\n".join(value)
-        if column.date and isinstance(value, str) and _DATE.fullmatch(value) and value >= FIRST_DATE_CELL:
-            cell = WriteOnlyCell(ws, datetime.date.fromisoformat(value))
-            cell._style = self.styles.get(date=True, indent=indent, top=top, left=left)
-            return cell
-        if not isinstance(value, str):
-            if not (top or left):
-                return value
-            cell = WriteOnlyCell(ws, value)
-            cell._style = self.styles.get(top=top, left=left)
-            return cell
-        risky = value.startswith(_RISKY_START) or value in _ERROR_CODES
-        if not (risky or wrap or indent or top):
-            return value
-        cell = WriteOnlyCell(ws, value)
-        cell.data_type = "s"
-        cell._style = self.styles.get(quote=risky, wrap=wrap, indent=indent, top=top)
-        return cell
-
-    def header(self, ws: WriteOnlyWorksheet, headers: list[str]) -> list[Any]:
-        from openpyxl.cell import WriteOnlyCell
-
-        assert self.styles is not None
-        style = self.styles.get(header=True)
-        cells = []
-        for text in headers:
-            cell = WriteOnlyCell(ws, text)
-            cell.data_type = "s"
-            cell._style = style
-            cells.append(cell)
-        return cells
-
-    def link(self, ws: WriteOnlyWorksheet, cell: Any, where: str, target: str, external: bool = False) -> Any:
-        """`cell` (a value or a cell) with a hyperlink, to a place in the workbook or a web address."""
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.worksheet.hyperlink import Hyperlink
-
-        assert self.styles is not None
-        if not hasattr(cell, "_style"):
-            value = cell
-            cell = WriteOnlyCell(ws, value)
-            cell.data_type = "s"
-        cell._style = self.styles.get(
-            link=True, wrap=bool(cell.alignment.wrap_text), top=cell.alignment.vertical == "top"
-        )
-        if external:
-            ws._hyperlinks.append(Hyperlink(ref=where, target=target))
-        else:
-            ws._hyperlinks.append(Hyperlink(ref=where, location=target))
-        return cell
+    # --- links -------------------------------------------------------------------
 
     def target_of(self, value: Any) -> str | None:
+        """The cell an id (or the first of a list of ids) names, as a link target."""
         first = value[0] if isinstance(value, list) and value else value
         found = self.targets.get(first) if isinstance(first, str) else None
         if found is None:
@@ -273,7 +141,27 @@ class _Writer:
         sheet, row = found
         return f"'{sheet}'!B{row}"
 
+    def linked(self, out: Out, spec: Spec | None, where: str, column: Column | None, value: Any) -> Spec | None:
+        """`spec` as a link when `value` refers to a row of the workbook (or is a web address)."""
+        if spec is None or value is None:
+            return spec
+        if column is not None and column.name == "url":
+            from openpyxl.worksheet.hyperlink import Hyperlink
+
+            out.sheet._hyperlinks.append(Hyperlink(ref=where, target=value))
+            return spec._replace(style=spec.style._replace(link=True))
+        if column is not None and (not column.reference or column.header == "Id"):
+            return spec
+        target = self.target_of(value)
+        if target is None:
+            return spec
+        out.links.append((where, target))
+        return spec._replace(style=spec.style._replace(link=True))
+
     # --- sheets --------------------------------------------------------------------
+
+    def header(self, out: Out, headers: list[str]) -> None:
+        out.append([Spec(h, "s", Style(header=True)) for h in headers])
 
     def _sheet(self, ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
         rows = self.rows[sheet.name]
@@ -286,46 +174,41 @@ class _Writer:
         heads = [self._fixed(sheet, row) for row in rows]
         table = [self._values(sheet, row, columns) for row in rows]
         widths = _widths(headers, heads, columns, table)
+        count = len(fixed)
         wraps = [
             w >= MAX_TEXT_WIDTH or any(isinstance(row[i], list) and len(row[i]) > 1 for row in table)
-            for i, w in enumerate(widths[len(fixed) :])
+            for i, w in enumerate(widths[count:])
         ]
         _frame(ws, headers, widths, len(rows), freeze=_freeze(headers))
-        ws.append(self.header(ws, headers))
+        out = Out(ws, self.styles)
+        self.header(out, headers)
         indent_at = _indent_column(sheet, columns)
-        link_at = {i for i, h in enumerate(fixed) if h in (PARENT, sheet.parent_header) and sheet.parent_by_id}
+        links_at = {i for i, h in enumerate(fixed) if h in (PARENT, sheet.parent_header) and sheet.parent_by_id}
+        letters = [_letter(i + 1) for i in range(len(headers))]
+        # Per column, worked out once: the style, and whether its values may link elsewhere.
+        plain = [Style(wrap=wrap) for wrap in wraps]
+        linking = [(c.reference and c.header != "Id") or c.name == "url" for c in columns]
         for line, (row, head, values) in enumerate(zip(rows, heads, table, strict=True), 2):
-            height = max(
-                (
-                    _lines(value, widths[len(fixed) + i] - (row.depth * 2 if i == indent_at else 0))
-                    for i, value in enumerate(values)
-                    if wraps[i] and value is not None
-                ),
-                default=1,
-            )
-            top = height > 1
-            out: list[Any] = [
-                self._ref_cell(ws, v, f"{_letter(i + 1)}{line}", top)
-                if i in link_at
-                else self.cell(ws, _ANY, v, top=top)
-                for i, v in enumerate(head)
-            ]
-            for position, (column, value) in enumerate(zip(columns, values, strict=True)):
-                indent = min(row.depth, 15) if position == indent_at else 0
-                cell = self.cell(ws, column, value, indent=indent, wrap=wraps[position], top=top)
-                where = f"{_letter(len(out) + 1)}{line}"
-                if column.reference and column.header != "Id" and value is not None:
-                    target = self.target_of(value)
-                    if target is not None:
-                        cell = self.link(ws, cell, where, target)
-                elif column.name == "url" and value is not None:
-                    cell = self.link(ws, cell, where, value, external=True)
-                out.append(cell)
+            specs: list[Spec | None] = []
+            for i, value in enumerate(head):
+                spec = value_spec(_ANY, value)
+                specs.append(self.linked(out, spec, f"{letters[i]}{line}", None, value) if i in links_at else spec)
+            height = 1
+            for i, (column, value) in enumerate(zip(columns, values, strict=True)):
+                if value is None:
+                    specs.append(None)
+                    continue
+                indent = min(row.depth, 15) if i == indent_at else 0
+                spec = value_spec(column, value, plain[i]._replace(indent=indent) if indent else plain[i])
+                specs.append(
+                    self.linked(out, spec, f"{letters[count + i]}{line}", column, value) if linking[i] else spec
+                )
+                if wraps[i]:
+                    height = max(height, _lines(value, widths[count + i] - indent * 2))
             if height > 1:
-                # openpyxl writes no row heights, and LibreOffice does not grow rows for wrapped text on load.
-                ws.row_dimensions[line].height = LINE_HEIGHT * height
-            ws.append(out)
-        self._validations(ws, sheet, headers, columns, table=table, count=len(rows))
+                _row_height(ws, line, height)
+            out.append(specs)
+        self._validations(ws, sheet, columns, table=table, count=len(rows))
 
     @staticmethod
     def _fixed(sheet: Sheet, row: Row) -> list[Any]:
@@ -340,14 +223,6 @@ class _Writer:
             out.append(len(row.item))
         return out
 
-    def _ref_cell(self, ws: WriteOnlyWorksheet, value: Any, where: str, top: bool) -> Any:
-        cell = self.cell(ws, _ANY, value, top=top)
-        if isinstance(value, str):
-            target = self.target_of(value)
-            if target is not None:
-                return self.link(ws, cell, where, target)
-        return cell
-
     def _values(self, sheet: Sheet, row: Row, columns: list[Column]) -> list[Any]:
         if sheet.cells is not None:
             cells: list[Any] = list(row.item)
@@ -357,19 +232,17 @@ class _Writer:
         return [get(row.item, paths[c.header]) if c.header in paths else None for c in columns]
 
     def _validations(
-        self, ws: WriteOnlyWorksheet, sheet: Sheet, headers: list[str], columns: list[Column], *, table: Any, count: int
+        self, ws: WriteOnlyWorksheet, sheet: Sheet, columns: list[Column], *, table: Any, count: int
     ) -> None:
-        fixed = len(headers) - len(columns)
+        fixed = len(sheet.fixed_headers)
         last = count + 1 + SPARE_ROWS
         for position, column in enumerate(columns):
             letter = _letter(fixed + position + 1)
-            values = [row[position] for row in table]
-            source = self._list_source(column, values)
+            source = self._list_source(column, [row[position] for row in table])
             if source is not None:
                 _add_list(ws, source, f"{letter}2:{letter}{last}", strict=not column.reference)
         if sheet.parent_header and sheet.parent_by_id and sheet.parent is not None:
-            parents = [r.parent for r in self.rows[sheet.name]]
-            source = self._id_source(parents)
+            source = self._id_source([r.parent for r in self.rows[sheet.name]])
             if source is not None:
                 _add_list(ws, source, f"B2:B{last}", strict=False)
 
@@ -388,8 +261,7 @@ class _Writer:
         if len(sheets) != 1 or any(isinstance(v, str) and v not in self.targets for v in values):
             return None
         (name,) = sheets
-        count = len(self.rows[name])
-        return f"'{name}'!$B$2:$B${count + 1}"
+        return f"'{name}'!$B$2:$B${len(self.rows[name]) + 1}"
 
     # --- the Record, About and Lists sheets -------------------------------------------
 
@@ -397,49 +269,33 @@ class _Writer:
         headers = ["Field", "Value", "Description"]
         values = [get(self.record, path) for _, path, _ in self.layout.fields]
         labels = [label for label, _, _ in self.layout.fields]
-        shown = [
-            "\n".join(v) if isinstance(v, list) else v if isinstance(v, str) else "" if v is None else str(v)
-            for v in values
-        ]
+        shown = ["\n".join(v) if isinstance(v, list) else "" if v is None else str(v) for v in values]
         widths = [
             min(max(len(x) for x in [headers[0], *labels]) + 2, MAX_WIDTH),
             min(max(len(headers[1]), *(len(line) for s in shown for line in s.split("\n"))) + 2, MAX_TEXT_WIDTH),
             MAX_TEXT_WIDTH,
         ]
         _frame(ws, headers, widths, len(labels), freeze="B2")
-        ws.append(self.header(ws, headers))
-        last = len(labels) + 1
-        for index, ((label, _, column), value) in enumerate(zip(self.layout.fields, values, strict=True)):
-            line = index + 2
-            cell = self.cell(ws, column, value, wrap=widths[1] >= MAX_TEXT_WIDTH or column.multi, top=True, left=True)
-            if column.reference and value is not None and self.target_of(value) is not None:
-                cell = self.link(ws, cell, f"B{line}", self.target_of(value) or "")
-            elif column.name == "url" and value is not None:
-                cell = self.link(ws, cell, f"B{line}", value, external=True)
-            description = self.cell(ws, _TEXT, column.description, wrap=True)
-            height = max(_lines(column.description, widths[2]), _lines(shown[index], widths[1]))
+        out = Out(ws, self.styles)
+        self.header(out, headers)
+        for line, ((label, _, column), value) in enumerate(zip(self.layout.fields, values, strict=True), 2):
+            wrap = widths[1] >= MAX_TEXT_WIDTH or column.multi
+            spec = self.linked(out, value_spec(column, value, Style(wrap=wrap, left=True)), f"B{line}", column, value)
+            height = max(_lines(column.description, widths[2]), _lines(shown[line - 2], widths[1]))
             if height > 1:
-                ws.row_dimensions[line].height = LINE_HEIGHT * height
-            ws.append([self.cell(ws, _TEXT, label, top=True), cell, description])
+                _row_height(ws, line, height)
+            out.append([text(label), spec, text(column.description, Style(wrap=True))])
             source = self._list_source(column, [value])
             if source is not None:
                 _add_list(ws, source, f"B{line}", strict=not column.reference)
-        ws.auto_filter.ref = f"A1:C{last}"
 
     def _about(self, ws: WriteOnlyWorksheet) -> None:
-        assert self.styles is not None
-        from openpyxl.cell import WriteOnlyCell
-
         record = self.record
-        ws.column_dimensions["A"].width = 24
-        ws.column_dimensions["B"].width = 70
-        ws.column_dimensions["C"].width = 10
+        set_widths(ws, [24, 70, 10])
         _print_setup(ws)
-        title = WriteOnlyCell(ws, record["document"]["title"])
-        title.data_type = "s"
-        title._style = self.styles.get(title=True, quote=record["document"]["title"].startswith(_RISKY_START))
-        ws.append([title])
-        ws.append([])
+        out = Out(ws, self.styles)
+        out.append([text(record["document"]["title"], Style(title=True))])
+        out.append([])
         for label, value in (
             ("Release date", record["release"]["date"]),
             ("Issuer", record["release"]["issuer"]),
@@ -447,31 +303,33 @@ class _Writer:
             ("Schema version", record["schema_version"]),
         ):
             # Left-aligned like the text around it (dates align right by default).
-            column = _DATE_COLUMN if label == "Release date" else _TEXT
-            ws.append([label, self.cell(ws, column, value, left=True)])
-        ws.append([])
-        ws.append(self.header(ws, ["Sheet", "What it holds", "Rows"]))
+            column = _DATE_COLUMN if label == "Release date" else _ANY
+            out.append([text(label), value_spec(column, value, Style(left=True))])
+        out.append([])
+        self.header(out, ["Sheet", "What it holds", "Rows"])
         described: list[tuple[str, str, int | None]] = [
             (RECORD, "The single-valued fields of the record: one field per row.", len(self.layout.fields))
         ]
         described += [(s.name, s.description, len(self.rows[s.name])) for s in self.layout.sheets]
         described.append((LISTS, "Hidden: the values the dropdown lists offer.", None))
-        start = 8
-        for offset, (name, text, count) in enumerate(described):
-            cell = self.link(ws, name, f"A{start + offset}", f"'{name}'!A1")
-            if _lines(text, 70) > 1:
-                ws.row_dimensions[start + offset].height = LINE_HEIGHT * _lines(text, 70)
-            ws.append([cell, self.cell(ws, _TEXT, text, wrap=True), count])
-        ws.append([])
-        for line in _IMPORT_NOTES:
-            ws.append([self.cell(ws, _TEXT, line)])
+        for name, holds, count in described:
+            line = out.line + 1
+            out.links.append((f"A{line}", f"'{name}'!A1"))
+            if _lines(holds, 70) > 1:
+                _row_height(ws, line, _lines(holds, 70))
+            number = Spec(count, "n") if count is not None else None
+            out.append([text(name, Style(link=True)), text(holds, Style(wrap=True)), number])
+        out.append([])
+        for note in _IMPORT_NOTES:
+            out.append([text(note)])
 
     def _lists(self, ws: WriteOnlyWorksheet) -> None:
         ws.sheet_state = "hidden"
-        ws.append(self.header(ws, [name for name, _ in self.lists]))
+        out = Out(ws, self.styles)
+        self.header(out, [name for name, _ in self.lists])
         longest = max((len(values) for _, values in self.lists), default=0)
         for index in range(longest):
-            ws.append([values[index] if index < len(values) else None for _, values in self.lists])
+            out.append([text(values[index]) if index < len(values) else None for _, values in self.lists])
 
 
 _IMPORT_NOTES = (
@@ -503,8 +361,7 @@ def _freeze(headers: list[str]) -> str:
 
 def _frame(ws: WriteOnlyWorksheet, headers: list[str], widths: list[int], count: int, freeze: str) -> None:
     """What openpyxl writes before the first row: widths, frozen panes, the filter."""
-    for index, width in enumerate(widths, 1):
-        ws.column_dimensions[_letter(index)].width = width
+    set_widths(ws, list(widths))
     ws.freeze_panes = freeze
     ws.auto_filter.ref = f"A1:{_letter(len(headers))}{count + 1}"
     _print_setup(ws)
@@ -539,6 +396,17 @@ def _widths(headers: list[str], heads: list[list[Any]], columns: list[Column], t
         cap = MAX_TEXT_WIDTH if column.text else MAX_WIDTH
         widths.append(min(max(longest + 2, MIN_WIDTH), cap))
     return widths
+
+
+def _row_height(ws: WriteOnlyWorksheet, line: int, lines: int) -> None:
+    """A row tall enough for `lines` of wrapped text.
+
+    openpyxl writes no row heights, and LibreOffice does not grow rows for
+    wrapped text when it opens a file. Write-only sheets only read a row's
+    attributes from ``row_dimensions``, so a plain mapping of them does (a
+    RowDimension object costs more to build than the row's cells).
+    """
+    ws.row_dimensions[line] = {"ht": str(LINE_HEIGHT * lines), "customHeight": "1"}
 
 
 def _lines(value: Any, width: int) -> int:
@@ -577,6 +445,5 @@ def _plain_column(date: bool = False) -> Column:
     return Column("", node, False, "")
 
 
-_TEXT = _plain_column()
-_ANY = _TEXT
+_ANY = _plain_column()
 _DATE_COLUMN = _plain_column(date=True)

@@ -1,0 +1,256 @@
+"""Getting cells into openpyxl's write-only sheets cheaply, safely and the same way every time.
+
+openpyxl's write-only mode takes plain values (and guesses their type: a
+text starting with ``=`` becomes a formula, ``#N/A`` an error) or cell
+objects (built one by one, with styles hashed again for every cell, and
+handed over through an exception per cell). Here every cell is typed by us,
+never guessed, and comes from a small pool per sheet: one cell object per
+(column, style), refilled for each row, whose style id is worked out once.
+openpyxl writes each row as soon as it is appended, so a pooled cell is free
+again for the next row.
+
+Also here: hyperlinks within the workbook written as plain XML (openpyxl's
+descriptor machinery costs more than the rest of a link), and a zip file
+whose entries all carry one timestamp.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+__all__ = ["PLAIN", "FixedZip", "Out", "Spec", "Style", "Styles", "set_widths"]
+
+#: Every zip entry's timestamp: the earliest a zip file can record.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+class Style(NamedTuple):
+    """How a cell looks; every data cell is aligned to the top of its row."""
+
+    header: bool = False
+    wrap: bool = False
+    indent: int = 0
+    date: bool = False
+    quote: bool = False
+    link: bool = False
+    title: bool = False
+    left: bool = False
+
+
+PLAIN = Style()
+
+
+class Spec(NamedTuple):
+    """One cell to write: its value, openpyxl's data type for it (s, n, b, d) and its style."""
+
+    value: Any
+    kind: str
+    style: Style = PLAIN
+
+
+class FixedZip(zipfile.ZipFile):
+    """A zip whose entries all carry `ZIP_TIME` and the same permissions, whatever the clock says."""
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:
+        # openpyxl streams write-only sheets through temporary files; copy their bytes, not their mtime.
+        self.writestr(arcname or filename, Path(filename).read_bytes())
+
+
+class Styles:
+    """The workbook's styles, each made once: fonts, fills and alignments as openpyxl style arrays."""
+
+    def __init__(self, book: Any) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        self._book = book
+        self._arrays: dict[Style, Any] = {}
+        self._ids: dict[Style, int] = {}
+        #: Pooled cells by (column, style), shared by every sheet of the workbook: a cell's
+        #: sheet matters to openpyxl only for the workbook's date system, the same for all.
+        self.pool: dict[tuple[int, Style], Any] = {}
+        # A font without a name falls back to the program's default (a serif in LibreOffice).
+        self._fonts = {
+            "header": Font(name="Calibri", size=11, bold=True),
+            "title": Font(name="Calibri", size=14, bold=True),
+            "link": Font(name="Calibri", size=11, color="0563C1", underline="single"),
+        }
+        self._fill = PatternFill("solid", fgColor="DDE4EE")
+        self._border = Border(bottom=Side(style="thin", color="8497B0"))
+        self._alignment = Alignment
+
+    def array(self, style: Style, sheet: WriteOnlyWorksheet) -> Any:
+        found = self._arrays.get(style)
+        if found is None:
+            from openpyxl.cell import WriteOnlyCell
+
+            cell = WriteOnlyCell(sheet)
+            if style.header:
+                cell.font, cell.fill, cell.border = self._fonts["header"], self._fill, self._border
+            elif style.title:
+                cell.font = self._fonts["title"]
+            elif style.link:
+                cell.font = self._fonts["link"]
+            cell.alignment = self._alignment(
+                wrap_text=style.wrap or style.header,
+                indent=style.indent,
+                vertical="top",
+                horizontal="left" if style.left else None,
+            )
+            if style.date:
+                cell.number_format = DATE_FORMAT
+            if style.quote:
+                cell.quotePrefix = True
+            found = self._arrays[style] = cell._style
+            self._ids[style] = cell.style_id
+        return found
+
+    def id(self, style: Style) -> int:
+        return self._ids[style]
+
+
+def set_widths(sheet: WriteOnlyWorksheet, widths: list[float]) -> None:
+    """Column widths, written as plain XML: openpyxl's column objects cost more than a small sheet's cells."""
+    sheet.column_dimensions = _Columns(widths)
+
+
+class Out:
+    """Appends rows of `Spec`s to one write-only sheet through pooled cells."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet, styles: Styles) -> None:
+        self.sheet = sheet
+        self.styles = styles
+        self.line = 0
+        #: (cell reference, place in the workbook) of every link on this sheet.
+        self.links: list[tuple[str, str]] = []
+        # Rows arrive as ready cells: skip openpyxl's value guessing (and its exception per cell object).
+        sheet._values_to_row = _ready
+
+    def start(self) -> None:
+        """Begin writing: openpyxl writes widths, panes and print setup now, so they must be set."""
+        self.sheet._get_writer()
+        writer = self.sheet._writer
+        writer.write_hyperlinks = lambda: _write_links(writer, self.links)
+
+    def append(self, specs: list[Spec | None]) -> None:
+        if self.line == 0:
+            self.start()
+        self.line += 1
+        line = self.line
+        cells = []
+        pool = self.styles.pool
+        for column, spec in enumerate(specs, 1):
+            if spec is None:
+                continue
+            key = (column, spec.style)
+            cell = pool.get(key)
+            if cell is None:
+                cell = pool[key] = self._new(column, spec.style)
+            cell._value = spec.value
+            cell.data_type = spec.kind
+            cell.row = line
+            cells.append(cell)
+        self.sheet.append(cells)
+
+    def _new(self, column: int, style: Style) -> Any:
+        cell = _PooledCell(self.sheet, row=1, column=column)
+        cell._style = self.styles.array(style, self.sheet)
+        cell.sid = self.styles.id(style)
+        cell.styled = any(cell._style)
+        return cell
+
+
+def _ready(values: list[Any], row_idx: int) -> list[Any]:
+    del row_idx  # the cells already carry their row
+    return values
+
+
+def _pooled_cell_class() -> type:
+    from openpyxl.cell.cell import Cell
+
+    class PooledCell(Cell):  # type: ignore[misc]
+        """A cell whose style id is known: openpyxl would otherwise hash its style for every row."""
+
+        __slots__ = ("sid", "styled")
+
+        @property
+        def style_id(self) -> int:
+            sid: int = self.sid
+            return sid
+
+        @property
+        def has_style(self) -> bool:
+            styled: bool = self.styled
+            return styled
+
+    return PooledCell
+
+
+class _Lazy:
+    """The pooled-cell class, made on first use so that importing this module does not import openpyxl."""
+
+    cls: type | None = None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.cls is None:
+            self.cls = _pooled_cell_class()
+        return self.cls(*args, **kwargs)
+
+
+_PooledCell = _Lazy()
+
+
+class _Columns:
+    """What openpyxl's write-only sheet asks of its column dimensions: the <cols> element."""
+
+    max_outline = None  # no grouped (outlined) columns
+
+    def __init__(self, widths: list[float]) -> None:
+        self._widths = widths
+
+    def to_tree(self) -> Any:
+        from openpyxl.xml.functions import Element, SubElement
+
+        cols = Element("cols")
+        for index, width in enumerate(self._widths, 1):
+            number = str(index)
+            SubElement(cols, "col", {"width": f"{width:g}", "customWidth": "1", "min": number, "max": number})
+        return cols
+
+
+def _write_links(writer: Any, links: list[tuple[str, str]]) -> None:
+    """The sheet's <hyperlinks>: links to places in the workbook, and openpyxl's own (web addresses)."""
+    from openpyxl.worksheet.hyperlink import Hyperlink, HyperlinkList
+    from openpyxl.xml.functions import Element, SubElement
+
+    external = writer.ws._hyperlinks
+    if external:
+        # Web addresses need relationships; let openpyxl write them all, ours included.
+        external += [Hyperlink(ref=ref, location=location) for ref, location in links]
+        for link in external:
+            if link.target:
+                from openpyxl.packaging.relationship import Relationship
+
+                rel = Relationship(type="hyperlink", TargetMode="External", Target=link.target)
+                writer._rels.append(rel)
+                link.id = rel.id
+        writer.xf.send(HyperlinkList(external).to_tree())
+        return
+    if links:
+        root = Element("hyperlinks")
+        for ref, location in links:
+            SubElement(root, "hyperlink", {"ref": ref, "location": location})
+        writer.xf.send(root)
