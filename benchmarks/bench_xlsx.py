@@ -28,7 +28,6 @@ Results go to ``benchmarks/RESULTS.md`` (this script's section only).
 from __future__ import annotations
 
 import argparse
-import copy
 import io
 import json
 import os
@@ -40,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from results import write_section
+from results import synthetic, write_section
 
 from visitexport.formats.xlsx_read import load_xlsx
 from visitexport.formats.xlsx_write import dump_xlsx
@@ -52,19 +51,6 @@ SEED_ROUNDS = 30
 STEPS = ("export", "export floor", "import", "import floor", "validation")
 
 Grid = list[tuple[str, list[list[Any]]]]
-
-
-def synthetic(start: int, count: int) -> list[dict[str, Any]]:
-    bases = [json.loads(p.read_text()) for p in sorted((ROOT / "tests" / "cases" / "valid").glob("*.json"))]
-    bases.append(json.loads((ROOT / "examples" / "kono-russia-2000.json").read_text()))
-    out = []
-    for n in range(start, start + count):
-        record = copy.deepcopy(bases[n % len(bases)])
-        record["id"] = f"{record['id']}-{n}"
-        for statement in record.get("statements", []):
-            statement["summary"] = f"{statement['summary']} ({n})"
-        out.append(record)
-    return out
 
 
 def grid_of(data: bytes) -> Grid:
@@ -121,7 +107,7 @@ def measure_one(record: dict[str, Any]) -> dict[str, float]:
 
 def measure_chunk(bounds: tuple[int, int]) -> dict[str, float]:
     totals = dict.fromkeys(STEPS, 0.0)
-    for record in synthetic(*bounds):
+    for record in synthetic(bounds[1], start=bounds[0]):
         for step, value in measure_one(record).items():
             totals[step] += value
     return totals

@@ -22,7 +22,6 @@ Results go to ``benchmarks/RESULTS.md`` (this script's section only).
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import platform
@@ -33,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from results import write_section
+from results import synthetic, write_section
 
 from visitexport.formats.xml_ import dump_xml, load_xml
 from visitexport.validate import check_record
@@ -44,19 +43,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SYNTHETIC = 10_000
 ROUNDS = 5
 NS = f"{{{NAMESPACE}}}"
-
-
-def synthetic(count: int) -> list[dict[str, Any]]:
-    bases = [json.loads(p.read_text()) for p in sorted((ROOT / "tests" / "cases" / "valid").glob("*.json"))]
-    bases.append(json.loads((ROOT / "examples" / "kono-russia-2000.json").read_text()))
-    out = []
-    for n in range(count):
-        record = copy.deepcopy(bases[n % len(bases)])
-        record["id"] = f"{record['id']}-{n}"
-        for statement in record.get("statements", []):
-            statement["summary"] = f"{statement['summary']} ({n})"
-        out.append(record)
-    return out
 
 
 def bare_tree(value: Any, parent: Any, name: str) -> None:

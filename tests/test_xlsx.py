@@ -47,6 +47,12 @@ def edited(data: bytes, change: Callable[[Any], None]) -> bytes:
     return out.getvalue()
 
 
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "visitexport", *args], capture_output=True, text=True, check=False, cwd=cwd
+    )
+
+
 def problems(data: bytes) -> list[visitexport.Problem]:
     with pytest.raises(InvalidRecordError) as caught:
         load_xlsx(data, "book.xlsx")
@@ -185,12 +191,7 @@ def test_text_a_cell_cannot_hold_is_refused_before_anything_is_written(tmp_path:
     source = tmp_path / "long.json"
     source.write_text(json.dumps(record), encoding="utf-8")
     out = tmp_path / "long.xlsx"
-    result = subprocess.run(
-        [sys.executable, "-m", "visitexport", "convert", str(source), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run("convert", str(source), "-o", str(out))
     assert result.returncode == 1
     assert "text.cell-length" in result.stderr
     assert "/outcomes/0/summary" in result.stderr
@@ -378,12 +379,7 @@ def test_a_formula_typed_into_a_cell_is_refused_with_the_cell_named(tmp_path: Pa
     assert [(p.rule, p.place, p.pointer) for p in found] == [("xlsx.formula", "People!C3", "/people/1/name")]
     source, out = tmp_path / "book.xlsx", tmp_path / "out.json"
     source.write_bytes(data)
-    result = subprocess.run(
-        [sys.executable, "-m", "visitexport", "convert", str(source), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run("convert", str(source), "-o", str(out))
     assert result.returncode == 1
     assert not out.exists()
     assert f"{source}:People!C3: xlsx.formula: a formula (=UPPER(C2)); type the value itself (/people/1/name)" in (
@@ -466,3 +462,122 @@ def test_libreoffice_style_boolean_formulas_are_constants_not_formulas() -> None
 
     record = load_json(EXAMPLE)
     assert load_xlsx(edited(dump_xlsx(record), change), "lo.xlsx") == record
+
+
+# --- hostile workbooks the reader meets after the package check --------------------------------
+
+
+def rezipped(data: bytes, change: Callable[[str, bytes], bytes]) -> bytes:
+    """The package with each part passed through `change(name, content)`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, change(info.filename, source.read(info.filename)))
+    return out.getvalue()
+
+
+def test_a_far_away_cell_without_a_declared_range_is_refused_while_reading() -> None:
+    import tracemalloc
+
+    def far(book: Any) -> None:
+        book["People"].cell(1_048_576, 1).value = 99
+
+    data = edited(dump_xlsx(load_json(EXAMPLE)), far)
+    # Without <dimension> the package check has nothing to go on; the reader must stop by itself.
+    data = rezipped(data, lambda name, content: re.sub(rb"<dimension [^>]*/>", b"", content))
+    tracemalloc.start()
+    try:
+        found = problems(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(p.rule, p.place) for p in found] == [("xlsx.range", "People!A100002")]
+    assert peak < 50_000_000
+
+
+def test_a_declared_huge_range_is_refused_before_reading() -> None:
+    def far(book: Any) -> None:
+        book["People"].cell(1_048_576, 16_384).value = 99
+
+    found = problems(edited(dump_xlsx(load_json(EXAMPLE)), far))
+    assert {p.rule for p in found} == {"xlsx.range"}
+
+
+def test_a_macro_enabled_package_is_refused() -> None:
+    def macro(name: str, content: bytes) -> bytes:
+        if name == "[Content_Types].xml":
+            return content.replace(
+                b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+            )
+        return content
+
+    found = problems(rezipped(dump_xlsx(load_json(EXAMPLE)), macro))
+    assert {p.rule for p in found} == {"xlsx.macro"}
+
+
+# --- the command line ------------------------------------------------------------------------------
+
+
+def test_convert_both_ways_on_the_command_line(tmp_path: Path) -> None:
+    book, back = tmp_path / "kono.xlsx", tmp_path / "kono.json"
+    assert run("convert", str(EXAMPLE), "-o", str(book)).returncode == 0
+    assert book.read_bytes() == GOLDEN.read_bytes()
+    done = run("convert", str(book), "--to", "json", "-o", str(back))
+    assert done.returncode == 0, done.stderr
+    assert back.read_bytes() == EXAMPLE.read_bytes()
+    # Sniffed from the bytes when the name says nothing.
+    anonymous = tmp_path / "kono.data"
+    anonymous.write_bytes(book.read_bytes())
+    assert run("convert", str(anonymous), "--to", "json").stdout == EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_a_workbook_is_not_written_to_a_terminal() -> None:
+    import pty
+
+    primary, secondary = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "visitexport", "convert", str(EXAMPLE), "--to", "xlsx"],
+            stdout=secondary,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(primary)
+        os.close(secondary)
+    assert done.returncode == 2
+    assert "an xlsx workbook is binary; give -o FILE.xlsx or redirect standard output" in done.stderr
+
+
+def test_an_invalid_workbook_leaves_an_existing_output_untouched(tmp_path: Path) -> None:
+    def change(book: Any) -> None:
+        cell_of(book, "People", "Id", lambda r: r["Id"] == "kono").value = 7
+
+    source, out = tmp_path / "book.xlsx", tmp_path / "out.json"
+    source.write_bytes(edited(dump_xlsx(load_json(EXAMPLE)), change))
+    out.write_text("keep me", encoding="utf-8")
+    done = run("convert", str(source), "-o", str(out))
+    assert done.returncode == 1
+    assert f"{source}:People!B2: xlsx.type: a number (7) where text belongs (/people/0/id)" in done.stderr
+    assert out.read_text(encoding="utf-8") == "keep me"
+
+
+def test_values_outside_the_layout_are_reported_not_dropped() -> None:
+    def change(book: Any) -> None:
+        book["People"]["K3"] = "a note beside the data, under no header"
+        table = book["Table rows"]
+        headers = [c.value for c in table[1]]
+        table.delete_cols(headers.index("Cell 2") + 1)
+        field = cell_of(book, "Record", "Value", lambda r: r["Field"] == "Document: Layout: List indent")
+        field.value = "four"
+
+    record = load_json(ROOT / "tests" / "cases" / "valid" / "table-and-footer.json")
+    found = problems(edited(dump_xlsx(record), change))
+    found_at = {(p.rule, p.place): p for p in found}
+    assert ("xlsx.column", "People!K3") in found_at
+    assert any(p.rule == "xlsx.column" and "'Cell 2' is missing" in p.message for p in found)
+    typed = next(p for p in found if p.rule == "xlsx.type")
+    assert typed.place.startswith("Record!B")
+    assert typed.pointer == "/document/layout/list_indent"

@@ -27,7 +27,7 @@ from ..canonical import order_keys
 from ..errors import InvalidRecordError
 from ..problems import Problem
 from ..validate import check_record
-from ..xlsxmodel import ABOUT, CELLS, LISTS, ORDER, PARENT, RECORD, Column, Kind, Layout, Sheet, layout
+from ..xlsxmodel import ABOUT, CELLS, LISTS, ORDER, PARENT, RECORD, Column, Kind, Layout, Sheet, cell_header, layout
 
 __all__ = ["load_xlsx"]
 
@@ -71,6 +71,8 @@ class _Reader:
         self.places: dict[str, str] = {}
         #: id(row) -> the row's JSON Pointer, once it is placed in the record.
         self._pointers: dict[int, str] = {}
+        #: The headers found on each sheet (for the Cell n columns, which the layout cannot list).
+        self._cell_headers: dict[str, set[str]] = {}
 
     def problem(self, place: str, rule: str, message: str, row: _Row | None = None, path: tuple[str, ...] = ()) -> None:
         self.problems.append((place, rule, message, row, path))
@@ -189,7 +191,9 @@ class _Reader:
         fixed = sheet.fixed_headers
         expected = fixed + [c.header for c in sheet.columns]
         by_column = self._headers(ws, header, expected, _CELL_HEADER if sheet.cells is not None else None)
+        self._cell_headers[sheet.name] = set(by_column.values())
         title = _quote(ws.title)
+        headed = {column for column, _ in header}
         columns = {c.header: c for c in sheet.columns}
         rows: list[_Row] = []
         orders: dict[float, str] = {}
@@ -199,9 +203,11 @@ class _Reader:
                 for c in cells
                 if c.column in by_column
             }
-            if not values:
-                for cell in cells:
+            for cell in cells:
+                if cell.column not in headed:
+                    # Under an unknown header the header itself was reported; here there is none at all.
                     self.problem(f"{title}!{cell.coordinate}", "xlsx.column", "a value in a column without a header")
+            if not values:
                 continue
             line = cells[0].row
             first = f"{title}!A{line}"
@@ -291,7 +297,12 @@ class _Reader:
             if match and int(match.group(1)) > count:
                 self.problem(cell.place, "xlsx.cells", f"a value beyond the row's {count} cells")
         for n in range(1, count + 1):
-            found = values.get(f"Cell {n}")
+            if cell_header(n) not in self._cell_headers[sheet.name]:
+                self.problem(
+                    row.first, "xlsx.column", f"column {cell_header(n)!r} is missing (the row has {count} cells)"
+                )
+                return []
+            found = values.get(cell_header(n))
             if found is None:
                 out.append("")
                 continue
@@ -435,6 +446,8 @@ class _Reader:
             pointer = ""
             if row is not None and id(row) in self._pointers:
                 pointer = self._pointers[id(row)] + "".join(f"/{k}" for k in path)
+            elif row is None and path:  # a field of the Record sheet: its path is from the record
+                pointer = "".join(f"/{k}" for k in path)
             problems.append(Problem(0, 0, pointer, rule, message, place))
         return problems
 
