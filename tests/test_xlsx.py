@@ -581,3 +581,11 @@ def test_values_outside_the_layout_are_reported_not_dropped() -> None:
     typed = next(p for p in found if p.rule == "xlsx.type")
     assert typed.place.startswith("Record!B")
     assert typed.pointer == "/document/layout/list_indent"
+
+
+def test_the_library_refuses_an_invalid_record_before_writing() -> None:
+    record = load_json(EXAMPLE)
+    record["people"][0]["name"] = "Yohei\x00Kono"
+    with pytest.raises(InvalidRecordError) as caught:
+        dump_xlsx(record)
+    assert caught.value.problems[0].pointer == "/people/0/name"

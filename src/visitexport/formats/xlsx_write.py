@@ -21,6 +21,8 @@ import re
 import zipfile
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InvalidRecordError
+from ..validate import check_record
 from ..xlsxmodel import (
     ABOUT,
     LISTS,
@@ -53,10 +55,17 @@ SPARE_ROWS = 200
 
 
 def dump_xlsx(record: dict[str, Any]) -> bytes:
-    """The workbook for a valid record, as bytes."""
+    """The workbook for a record, as bytes; `InvalidRecordError` if the record is not valid.
+
+    The record is validated first, so nothing a cell cannot hold (control
+    characters, texts over 32,767 UTF-16 units) ever reaches openpyxl.
+    """
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
+    problems = check_record(record)
+    if problems:
+        raise InvalidRecordError("<record>", problems)
     book = Workbook(write_only=True)
     _Writer(book, layout(), record).write()
     when = datetime.datetime.fromisoformat(record["release"]["date"])
