@@ -12,6 +12,7 @@ from __future__ import annotations
 import bz2
 import contextlib
 import io
+import random
 import re
 import struct
 import subprocess
@@ -302,7 +303,7 @@ def test_a_zip_bomb_is_refused_without_inflating_it() -> None:
 
 
 def test_a_part_compressed_too_far_is_refused_even_under_the_size_limit() -> None:
-    size = 32 * MIB
+    size = 4 * MIB  # under the 8 MiB a worksheet may declare
     parts = base_parts()
     del parts[SHEET]
     bomb = Entry(SHEET, payload=zeros_deflated(size), size=size, crc=zeros_crc(size))
@@ -661,3 +662,14 @@ def test_damaged_packages_are_answered_with_problems(at: int, junk: bytes, overw
     except InvalidRecordError as exc:
         problems = exc.problems
     assert all(problem.rule.startswith("xlsx.") for problem in problems)
+
+
+@pytest.mark.parametrize(
+    ("name", "size"), [(SHEET, 9 * MIB), ("xl/sharedStrings.xml", 9 * MIB), ("xl/styles.xml", 2 * MIB)]
+)
+def test_parts_openpyxl_turns_into_many_objects_have_tighter_limits(name: str, size: int) -> None:
+    parts = base_parts()
+    parts.pop(name, None)
+    payload = random.Random(size).randbytes(size)  # does not compress: only the size is wrong
+    part = Entry(name, payload=zlib.compress(payload)[2:-4], size=len(payload), crc=zlib.crc32(payload))
+    assert_refused(pack(parts, part), "xlsx.size", name)

@@ -32,11 +32,14 @@ def summary(results: Sequence[FileResult]) -> dict[str, int]:
 def as_text_lines(result: FileResult) -> list[str]:
     if result.error is not None:
         return [f"{result.error}"]
-    return [f"{result.path}:{_where(p)}: {p.rule}: {p.message} ({p.pointer or '/'})" for p in result.problems]
+    return [f"{result.path}{_where(p)}: {p.rule}: {p.message} ({p.pointer or '/'})" for p in result.problems]
 
 
 def _where(problem: Problem) -> str:
-    return problem.place or f"{problem.line}:{problem.column}"
+    """`:People!C4`, `:12:5`, or nothing for a problem of the whole file (a zip that is not a workbook)."""
+    if problem.place:
+        return f":{problem.place}"
+    return f":{problem.line}:{problem.column}" if problem.line else ""
 
 
 def as_json(results: Sequence[FileResult], version: str) -> str:

@@ -79,6 +79,8 @@ class Column:
         self.name = node.name
         #: Dates are written as real date cells (when Excel can hold them).
         self.date = node.name == "date"
+        #: Takes ISO days (exact or partial dates): a whole-day date cell typed here reads as YYYY-MM-DD.
+        self.day_text = _takes_days(node)
         self.integer = isinstance(node, ScalarNode) and node.kind == "integer"
         self.number = isinstance(node, ScalarNode) and node.kind == "number"
         self.boolean = isinstance(node, ScalarNode) and node.kind == "boolean"
@@ -340,6 +342,14 @@ def _text_key(node: ObjectNode) -> str | None:
     """The one required line of text of a kind of block, shown in the shared Text column."""
     keys = [f.key for f in node.fields if f.required and f.node.name == "line"]
     return keys[0] if len(keys) == 1 else None
+
+
+def _takes_days(node: Node) -> bool:
+    """True when `node` is a text of dates: its pattern takes an ISO day but not ordinary text."""
+    if not isinstance(node, ScalarNode) or "pattern" not in node.schema:
+        return False
+    pattern = re.compile(node.schema["pattern"])
+    return bool(pattern.search("2000-01-31")) and not pattern.search("x")
 
 
 def _no_comma_or_space(node: Node) -> bool:

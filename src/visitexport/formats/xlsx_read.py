@@ -6,12 +6,15 @@ record is assembled, by its JSON Pointer:
 1. the package (`xlsx_package.check_package`): zip structure, sizes,
    compression, macros, external links, used range, before openpyxl
    decompresses anything;
-2. the sheets and columns, found by their headers (order and cosmetics do
-   not matter; an unknown or missing sheet or column is a problem);
-3. every cell: formulas and error values are refused, numbers where text
-   belongs and text where numbers belong are refused, dates must be whole
-   days; rows are put back in order by ``#`` and attached to their parents;
-4. the full canonical validation of the assembled record.
+2. the cells (`xlsx_source`): within limits, rows in order, malformed cells
+   refused;
+3. the sheets and columns, found by their headers (order and cosmetics do
+   not matter; an unknown, repeated or missing sheet or column is a problem);
+4. every cell: formulas and error values are refused anywhere, numbers where
+   text belongs and text where numbers belong are refused, dates must be
+   whole days; rows are put back in order by ``#`` and attached to their
+   parents, nesting no deeper than records may;
+5. the full canonical validation of the assembled record.
 
 Nothing is returned unless all of it passes; all problems are reported at once.
 """
@@ -19,119 +22,119 @@ Nothing is returned unless all of it passes; all problems are reported at once.
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from typing import Any, NamedTuple
 
 from ..canonical import order_keys
 from ..errors import InvalidRecordError
+from ..json_ import MAX_DEPTH
 from ..problems import Problem
 from ..validate import check_record
-from ..xlsxmodel import ABOUT, CELLS, LISTS, ORDER, PARENT, RECORD, Column, Kind, Layout, Sheet, cell_header, layout
+from ..xlsxmodel import (
+    ABOUT,
+    CELLS,
+    LISTS,
+    ORDER,
+    PARENT,
+    RECORD,
+    Column,
+    Kind,
+    Layout,
+    Sheet,
+    cell_header,
+    layout,
+)
+from .xlsx_source import Book, Grid, RawCell, open_book, quote
 
 __all__ = ["load_xlsx"]
 
 _CELL_HEADER = re.compile(r"Cell ([1-9][0-9]*)")
 _LOOSE = re.compile(r"[,\s]+")
 _MAX_REPORTED = 200
+#: LibreOffice saves a TRUE/FALSE cell as the formula =TRUE() or =FALSE(): a constant, not a calculation.
 _CONSTANT_BOOLEANS = {"=TRUE()": True, "=FALSE()": False, "=TRUE": True, "=FALSE": False}
+_RECORD_HEADERS = ["Field", "Value", "Description"]
 
 
 class _Cell(NamedTuple):
-    """One cell as read: where it is, what openpyxl says it holds."""
+    """One cell as read: where it is, and what openpyxl says it holds."""
 
     place: str
     value: Any
-    kind: str  # openpyxl's data_type: s, n, b, d, f, e
+    kind: str  # openpyxl's data type: s, n, b, d, f, e
 
 
 class _Row:
-    """One data row as read: its place, its order, and the object it becomes."""
+    """One data row as read: its places, its order, and the object it becomes."""
 
-    __slots__ = ("cells", "first", "item", "kind", "line", "order", "parent", "sheet")
+    __slots__ = ("cells", "first", "item", "kind", "order", "parent", "places", "sheet")
 
-    def __init__(self, sheet: Sheet, line: int, order: float, *, kind: Kind | None, parent: Any, first: str) -> None:
+    def __init__(self, sheet: Sheet, places: dict[str, str], order: float, *, kind: Kind | None, parent: Any) -> None:
         self.sheet = sheet
-        self.line = line
+        #: header -> the place of this row's cell in that column (empty or not).
+        self.places = places
+        self.first = places[ORDER]
         self.order = order
         self.kind = kind
         self.parent = parent
         self.item: Any = None
         #: path inside the row's object -> the cell its value came from.
         self.cells: dict[tuple[str, ...], _Cell] = {}
-        self.first = first
 
 
 class _Reader:
-    def __init__(self, lay: Layout, source: str) -> None:
+    def __init__(self, lay: Layout) -> None:
         self.layout = lay
-        self.source = source
-        #: (place, rule, message, row or None, path inside the row's object)
+        #: (place, rule, message, row or None, path inside the row's object, or from the record)
         self.problems: list[tuple[str, str, str, _Row | None, tuple[str, ...]]] = []
+        #: JSON Pointer -> the cell (or row) it came from.
         self.places: dict[str, str] = {}
         #: id(row) -> the row's JSON Pointer, once it is placed in the record.
         self._pointers: dict[int, str] = {}
-        #: The headers found on each sheet (for the Cell n columns, which the layout cannot list).
-        self._cell_headers: dict[str, set[str]] = {}
 
     def problem(self, place: str, rule: str, message: str, row: _Row | None = None, path: tuple[str, ...] = ()) -> None:
         self.problems.append((place, rule, message, row, path))
 
+    def report(self, place: str, rule: str, message: str) -> None:
+        self.problem(place, rule, message)
+
     # --- sheets ----------------------------------------------------------------------
 
-    def read(self, book: Any) -> dict[str, Any]:
+    def read(self, book: Book) -> dict[str, Any]:
         record: dict[str, Any] = {}
-        field_places: dict[str, str] = {}
         rows: dict[str, list[_Row]] = {}
         sheets = {s.name: s for s in self.layout.sheets}
-        found = set()
-        for ws in book.worksheets:
-            name = ws.title
+        found: set[str] = set()
+        for index, name in enumerate(book.titles):
+            if name in found:
+                self.problem(f"{quote(name)}!A1", "xlsx.sheet", f"sheet {name!r} appears twice")
+                continue
             found.add(name)
             if name in (ABOUT, LISTS):
                 continue
             if name == RECORD:
-                self._fields(ws, record, field_places)
+                self._fields(name, book.grid(index, self.report), record)
             elif name in sheets:
-                rows[name] = self._sheet(ws, sheets[name])
+                rows[name] = self._sheet(name, book.grid(index, self.report), sheets[name])
             else:
-                self.problem(f"{_quote(name)}!A1", "xlsx.sheet", f"unknown sheet {name!r}")
+                self.problem(f"{quote(name)}!A1", "xlsx.sheet", f"unknown sheet {name!r}")
         for name in [RECORD, *sheets]:
             if name not in found:
-                self.problem(f"{_quote(name)}!A1", "xlsx.sheet", f"sheet {name!r} is missing")
-        self.places.update(field_places)
+                self.problem(f"{quote(name)}!A1", "xlsx.sheet", f"sheet {name!r} is missing")
         self._assemble(record, rows)
         return record
 
-    def _grid(self, ws: Any) -> tuple[list[tuple[int, str]], list[list[Any]]]:
-        """The header row and the data rows of a sheet, within the limits."""
-        from .xlsx_package import MAX_COLUMNS, MAX_ROWS
-
-        ws.reset_dimensions()  # a wrong <dimension> would otherwise cut rows off silently
-        header: list[tuple[int, str]] = []
-        data: list[list[Any]] = []
-        for index, row in enumerate(ws.iter_rows(), 1):
-            if index > MAX_ROWS + 1:
-                self.problem(f"{_quote(ws.title)}!A{index}", "xlsx.range", f"more than {MAX_ROWS:,} rows")
-                break
-            cells = [c for c in row if c.value is not None]
-            if any(c.column > MAX_COLUMNS for c in cells):
-                self.problem(f"{_quote(ws.title)}!A{index}", "xlsx.range", f"more than {MAX_COLUMNS:,} columns")
-                break
-            if index == 1:
-                header = [(c.column, c.value) for c in cells]
-            else:
-                data.append(cells)
-        return header, data
-
     def _headers(
-        self, ws: Any, header: list[tuple[int, Any]], expected: list[str], extra: re.Pattern[str] | None
+        self, title: str, header: dict[int, RawCell], expected: list[str], extra: re.Pattern[str] | None = None
     ) -> dict[int, str]:
-        title = _quote(ws.title)
+        """Column number -> header, for the headers the layout knows; the rest reported."""
         by_column: dict[int, str] = {}
-        for column, text in header:
+        for column, cell in sorted(header.items()):
             where = f"{title}!{_letter(column)}1"
-            if not isinstance(text, str):
+            text = cell.value
+            if cell.kind in ("f", "e"):
+                self._refuse(_Cell(where, text, cell.kind))
+            elif not isinstance(text, str):
                 self.problem(where, "xlsx.column", f"a header must be text, not {text!r}")
             elif text in by_column.values():
                 self.problem(where, "xlsx.column", f"column {text!r} appears twice")
@@ -141,106 +144,128 @@ class _Reader:
                 self.problem(where, "xlsx.column", f"unknown column {text!r}")
         for text in expected:
             if text not in by_column.values():
-                self.problem(
-                    f"{title}!A1", "xlsx.column", f"column {text!r} is missing (hide columns rather than delete them)"
-                )
+                message = f"column {text!r} is missing (hide columns rather than delete them)"
+                self.problem(f"{title}!A1", "xlsx.column", message)
         return by_column
 
-    def _fields(self, ws: Any, record: dict[str, Any], places: dict[str, str]) -> None:
-        header, data = self._grid(ws)
-        columns = self._headers(ws, header, ["Field", "Value", "Description"], None)
-        where_field = next((c for c, h in columns.items() if h == "Field"), None)
-        where_value = next((c for c, h in columns.items() if h == "Value"), None)
-        if where_field is None or where_value is None:
+    def _cells_of(
+        self, title: str, row: list[RawCell], by_column: dict[int, str], header: dict[int, RawCell]
+    ) -> dict[str, _Cell]:
+        """A row's cells by header; formulas and errors refused, values under no header reported."""
+        values: dict[str, _Cell] = {}
+        for raw in row:
+            cell = _Cell(f"{title}!{_letter(raw.column)}{raw.row}", raw.value, raw.kind)
+            name = by_column.get(raw.column)
+            if name is None:
+                if raw.column not in header:  # under an unknown header the header was reported
+                    self.problem(cell.place, "xlsx.column", "a value in a column without a header")
+                continue
+            values[name] = cell
+        return values
+
+    def _fields(self, name: str, grid: Grid, record: dict[str, Any]) -> None:
+        title = quote(name)
+        by_column = self._headers(title, grid.header, _RECORD_HEADERS)
+        letters = {h: _letter(c) for c, h in by_column.items()}
+        if "Field" not in letters or "Value" not in letters:
             return
         fields = {label: (path, column) for label, path, column in self.layout.fields}
         seen: set[str] = set()
-        title = _quote(ws.title)
-        for cells in data:
-            by_column = {c.column: c for c in cells}
-            label_cell = by_column.get(where_field)
-            value_cell = by_column.get(where_value)
-            line = cells[0].row if cells else 0
+        for row in grid.rows:
+            values = self._cells_of(title, row, by_column, grid.header)
+            for cell in values.values():
+                if cell.kind in ("f", "e") and not self._constant_boolean(cell, values, fields):
+                    self._refuse(cell)
+            label_cell, value_cell = values.get("Field"), values.get("Value")
             if label_cell is None:
                 if value_cell is not None:
-                    self.problem(f"{title}!{value_cell.coordinate}", "xlsx.field", "a value without a field name")
+                    self.problem(value_cell.place, "xlsx.field", "a value without a field name")
                 continue
             label = label_cell.value
             if not isinstance(label, str) or label not in fields:
-                self.problem(f"{title}!{label_cell.coordinate}", "xlsx.field", f"unknown field {label!r}")
+                self.problem(label_cell.place, "xlsx.field", f"unknown field {label!r}")
                 continue
             if label in seen:
-                self.problem(f"{title}!{label_cell.coordinate}", "xlsx.field", f"field {label!r} appears twice")
+                self.problem(label_cell.place, "xlsx.field", f"field {label!r} appears twice")
                 continue
             seen.add(label)
             path, column = fields[label]
-            place = f"{title}!{_letter(where_value)}{line}"
-            pointer = "/" + "/".join(path)
-            places[pointer] = place
+            self.places[_pointer(path)] = f"{title}!{letters['Value']}{row[0].row}"
             if value_cell is None:
                 continue
-            value = self._convert(_Cell(place, value_cell.value, value_cell.data_type), column, None, path)
+            value = self._convert(value_cell, column, None, path)
             if value is not None:
                 _put(record, path, value)
         for label in fields:
             if label not in seen:
                 self.problem(f"{title}!A1", "xlsx.field", f"field {label!r} is missing")
 
-    def _sheet(self, ws: Any, sheet: Sheet) -> list[_Row]:
-        header, data = self._grid(ws)
+    @staticmethod
+    def _constant_boolean(cell: _Cell, values: dict[str, _Cell], fields: dict[str, Any]) -> bool:
+        label = values.get("Field")
+        if label is None or cell is not values.get("Value") or label.value not in fields:
+            return False
+        column: Column = fields[label.value][1]
+        return column.boolean and _is_constant(cell)
+
+    def _sheet(self, name: str, grid: Grid, sheet: Sheet) -> list[_Row]:
+        title = quote(name)
         fixed = sheet.fixed_headers
         expected = fixed + [c.header for c in sheet.columns]
-        by_column = self._headers(ws, header, expected, _CELL_HEADER if sheet.cells is not None else None)
-        self._cell_headers[sheet.name] = set(by_column.values())
-        title = _quote(ws.title)
-        headed = {column for column, _ in header}
+        by_column = self._headers(title, grid.header, expected, _CELL_HEADER if sheet.cells is not None else None)
+        letters = {h: _letter(c) for c, h in by_column.items()}
+        present = set(by_column.values())
         columns = {c.header: c for c in sheet.columns}
         rows: list[_Row] = []
         orders: dict[float, str] = {}
-        for cells in data:
-            values = {
-                by_column[c.column]: _Cell(f"{title}!{c.coordinate}", c.value, c.data_type)
-                for c in cells
-                if c.column in by_column
-            }
-            for cell in cells:
-                if cell.column not in headed:
-                    # Under an unknown header the header itself was reported; here there is none at all.
-                    self.problem(f"{title}!{cell.coordinate}", "xlsx.column", "a value in a column without a header")
+        for raw in grid.rows:
+            values = self._cells_of(title, raw, by_column, grid.header)
             if not values:
                 continue
-            line = cells[0].row
-            first = f"{title}!A{line}"
-            order = self._order(values.get(ORDER), first, orders)
-            kind = self._kind(sheet, values, first)
-            parent = self._parent(sheet, values)
-            row = _Row(sheet, line, order, kind=kind, parent=parent, first=first)
+            line = raw[0].row
+            refused = []
+            for header, cell in list(values.items()):
+                column = columns.get(header)
+                if cell.kind in ("f", "e") and not (column is not None and column.boolean and _is_constant(cell)):
+                    refused.append((header, values.pop(header)))
+            places = {h: f"{title}!{letters.get(h, 'A')}{line}" for h in fixed}
+            order = self._order(values.get(ORDER), places[ORDER], orders)
+            kind = self._kind(sheet, values, places)
+            parent = self._parent(sheet, values, places)
+            row = _Row(sheet, places, order, kind=kind, parent=parent)
+            for header, cell in refused:
+                self._refuse(cell, row, kind.paths.get(header, ()) if kind is not None else ())
             if sheet.cells is not None:
-                row.item = self._cells(sheet, values, row)
+                row.item = self._cells(sheet, values, row, present)
             elif kind is not None:
-                item: dict[str, Any] = dict([kind.constant]) if kind.constant else {}
-                for header_, cell in values.items():
-                    if header_ in fixed:
-                        continue
-                    path = kind.paths.get(header_)
-                    if path is None:
-                        what = f"a {kind.tag}" if kind.tag else "this row"
-                        self.problem(cell.place, "xlsx.column", f"{what} has no {header_!r}")
-                        continue
-                    row.cells[path] = cell
-                    value = self._convert(cell, columns[header_], row, path)
-                    if value is not None:
-                        _put(item, path, value)
-                row.item = item
+                row.item = self._item(kind, values, row, columns, fixed)
             rows.append(row)
         return rows
 
-    def _order(self, cell: _Cell | None, first: str, orders: dict[float, str]) -> float:
+    def _item(
+        self, kind: Kind, values: dict[str, _Cell], row: _Row, columns: dict[str, Column], fixed: list[str]
+    ) -> dict[str, Any]:
+        item: dict[str, Any] = dict([kind.constant]) if kind.constant else {}
+        for header, cell in values.items():
+            if header in fixed:
+                continue
+            path = kind.paths.get(header)
+            if path is None:
+                what = f"a {kind.tag}" if kind.tag else "this row"
+                self.problem(cell.place, "xlsx.column", f"{what} has no {header!r}")
+                continue
+            row.cells[path] = cell
+            value = self._convert(cell, columns[header], row, path)
+            if value is not None:
+                _put(item, path, value)
+        return item
+
+    def _order(self, cell: _Cell | None, place: str, orders: dict[float, str]) -> float:
         if cell is None:
-            self.problem(first, "xlsx.order", "the row has no # (its place in the record)")
+            self.problem(place, "xlsx.order", "the row has no # (its place in the record)")
             return float("inf")
-        if cell.kind in ("f", "e") or isinstance(cell.value, bool) or not isinstance(cell.value, int | float):
-            self.problem(cell.place, "xlsx.order", f"# must be a number, not {cell.value!r}")
+        if isinstance(cell.value, bool) or not isinstance(cell.value, int | float):
+            self.problem(cell.place, "xlsx.order", f"# must be a number, not {_describe(cell.value)}")
             return float("inf")
         order = float(cell.value)
         if order in orders:
@@ -248,56 +273,53 @@ class _Reader:
         orders[order] = cell.place
         return order
 
-    def _kind(self, sheet: Sheet, values: dict[str, _Cell], first: str) -> Kind | None:
+    def _kind(self, sheet: Sheet, values: dict[str, _Cell], places: dict[str, str]) -> Kind | None:
         if sheet.cells is not None:
             return None
         if sheet.type_header is None:
             return sheet.kinds[""]
         cell = values.get(sheet.type_header)
-        if cell is None or cell.value not in sheet.kinds or cell.kind != "s":
-            where = cell.place if cell is not None else first
-            allowed = ", ".join(sheet.kinds)
-            self.problem(where, "xlsx.type", f"{sheet.type_header} must be one of {allowed}")
+        if cell is None or cell.kind != "s" or cell.value not in sheet.kinds:
+            where = cell.place if cell is not None else places[sheet.type_header]
+            self.problem(where, "xlsx.type", f"{sheet.type_header} must be one of {', '.join(sheet.kinds)}")
             return None
         return sheet.kinds[cell.value]
 
-    def _parent(self, sheet: Sheet, values: dict[str, _Cell]) -> Any:
+    def _parent(self, sheet: Sheet, values: dict[str, _Cell], places: dict[str, str]) -> Any:
         header = PARENT if sheet.nested else sheet.parent_header
         if header is None:
             return None
         cell = values.get(header)
         if cell is None:
             if not sheet.nested:
-                self.problem(f"{sheet.name}!B1", "xlsx.parent", f"a row without its {header}")
-            return None
-        if cell.kind in ("f", "e"):
-            self._refuse_kind(cell)
+                self.problem(places[header], "xlsx.parent", f"the row has no {header}")
             return None
         by_id = sheet.nested or sheet.parent_by_id
         if by_id and not isinstance(cell.value, str):
-            self.problem(cell.place, "xlsx.parent", f"{header} must be an id (text), not {cell.value!r}")
+            self.problem(cell.place, "xlsx.parent", f"{header} must be an id (text), not {_describe(cell.value)}")
             return None
         if not by_id and (isinstance(cell.value, bool) or not isinstance(cell.value, int | float)):
-            self.problem(cell.place, "xlsx.parent", f"{header} must be a number, not {cell.value!r}")
+            self.problem(cell.place, "xlsx.parent", f"{header} must be a number, not {_describe(cell.value)}")
             return None
         return cell.value if by_id else float(cell.value)
 
-    def _cells(self, sheet: Sheet, values: dict[str, _Cell], row: _Row) -> list[str]:
+    def _cells(self, sheet: Sheet, values: dict[str, _Cell], row: _Row, present: set[str]) -> list[str]:
+        assert sheet.cells is not None
         count_cell = values.get(CELLS)
         count = count_cell.value if count_cell is not None else None
         if isinstance(count, float) and count.is_integer():
             count = int(count)
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            self.problem(count_cell.place if count_cell else row.first, "xlsx.cells", "Cells must be a whole number")
+            where = count_cell.place if count_cell is not None else row.places[CELLS]
+            self.problem(where, "xlsx.cells", "Cells must be a whole number")
             return []
-        assert sheet.cells is not None
-        out: list[str] = []
-        for header_, cell in values.items():
-            match = _CELL_HEADER.fullmatch(header_)
+        for header, cell in values.items():
+            match = _CELL_HEADER.fullmatch(header)
             if match and int(match.group(1)) > count:
                 self.problem(cell.place, "xlsx.cells", f"a value beyond the row's {count} cells")
+        out: list[str] = []
         for n in range(1, count + 1):
-            if cell_header(n) not in self._cell_headers[sheet.name]:
+            if cell_header(n) not in present:
                 self.problem(
                     row.first, "xlsx.column", f"column {cell_header(n)!r} is missing (the row has {count} cells)"
                 )
@@ -313,26 +335,20 @@ class _Reader:
 
     # --- cells -------------------------------------------------------------------------
 
-    def _refuse_kind(self, cell: _Cell, row: _Row | None = None, path: tuple[str, ...] = ()) -> None:
+    def _refuse(self, cell: _Cell, row: _Row | None = None, path: tuple[str, ...] = ()) -> None:
         if cell.kind == "f":
             self.problem(cell.place, "xlsx.formula", f"a formula ({cell.value}); type the value itself", row, path)
         else:
             self.problem(cell.place, "xlsx.error", f"an error value ({cell.value})", row, path)
 
     def _convert(self, cell: _Cell, column: Column, row: _Row | None, path: tuple[str, ...]) -> Any:
-        value, kind = cell.value, cell.kind
-        if column.boolean and kind == "f" and isinstance(value, str) and value.upper() in _CONSTANT_BOOLEANS:
-            # LibreOffice saves a TRUE/FALSE cell as the formula =TRUE() or =FALSE(): a constant, not a calculation.
+        value = cell.value
+        if column.boolean and cell.kind == "f" and _is_constant(cell):
             return _CONSTANT_BOOLEANS[value.upper()]
-        if kind in ("f", "e"):
-            self._refuse_kind(cell, row, path)
-            return None
         if isinstance(value, str) and value == "":
             return None
         if column.boolean:
-            if isinstance(value, bool):
-                return value
-            return self._wrong(cell, "TRUE or FALSE", row, path)
+            return value if isinstance(value, bool) else self._wrong(cell, "TRUE or FALSE", row, path)
         if column.integer or column.number:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 return self._wrong(cell, "a number", row, path)
@@ -341,16 +357,17 @@ class _Reader:
             if column.integer and not isinstance(value, int):
                 return self._wrong(cell, "a whole number", row, path)
             return value
+        expected = "a date (a date cell or YYYY-MM-DD)" if column.day_text else "text"
         if isinstance(value, datetime.datetime):
-            if column.date and value.time() == datetime.time():
+            if column.day_text and value.time() == datetime.time():
                 return value.date().isoformat()
             if column.name == "time" and value.date() == datetime.date(1899, 12, 30):
                 return _clock(value.time())
-            return self._wrong(cell, "text" if not column.date else "a whole day", row, path)
+            return self._wrong(cell, "a whole day" if column.day_text else expected, row, path)
         if isinstance(value, datetime.time) and column.name == "time":
             return _clock(value)
         if not isinstance(value, str):
-            return self._wrong(cell, "text", row, path)
+            return self._wrong(cell, expected, row, path)
         if column.multi:
             if column.loose_split:
                 return [part for part in _LOOSE.split(value) if part]
@@ -358,8 +375,7 @@ class _Reader:
         return value
 
     def _wrong(self, cell: _Cell, expected: str, row: _Row | None, path: tuple[str, ...]) -> None:
-        found = _describe(cell.value)
-        self.problem(cell.place, "xlsx.type", f"{found} where {expected} belongs", row, path)
+        self.problem(cell.place, "xlsx.type", f"{_describe(cell.value)} where {expected} belongs", row, path)
 
     # --- assembling --------------------------------------------------------------------
 
@@ -371,73 +387,78 @@ class _Reader:
         for name, sheet_rows in by_sheet.items():
             keyed = ids.setdefault(name, {})
             for row in sheet_rows:
-                if row.kind is not None and isinstance(row.item, dict) and isinstance(row.item.get("id"), str):
-                    keyed.setdefault(row.item["id"], row)
+                own = _own_id(row)
+                if own is not None:
+                    keyed.setdefault(own, row)
                 keyed.setdefault(row.order, row)
                 children.setdefault((name, row.parent), []).append(row)
         placed: set[int] = set()
+        too_deep: set[int] = set()
 
         def attach(row: _Row, pointer: str) -> None:
             placed.add(id(row))
             self._note(row, pointer)
-            kind = row.kind
+            if pointer.count("/") > MAX_DEPTH:
+                # Deeper than any record may nest: say so once, at the row, and go no deeper.
+                self.problem(row.first, "json.depth", f"nesting deeper than {MAX_DEPTH} levels", row)
+                too_deep.add(id(row))
+                return
+            kind, sheet, own = row.kind, row.sheet, _own_id(row)
             if kind is None:
                 return
-            sheet = row.sheet
-            own = row.item.get("id") if isinstance(row.item, dict) else None
             for path, tags in kind.holds.items():
                 nested = [r for r in children.get((sheet.name, own), []) if r.kind is not None and r.kind.tag in tags]
                 if own is not None and nested:
                     place(nested, row.item, path, pointer)
             for path, child in kind.children:
-                if child is None:
-                    continue
-                key = own if child.parent_by_id else row.order
-                found = children.get((child.name, key), [])
+                found = children.get((child.name, own if child.parent_by_id else row.order), []) if child else []
                 if found:
                     place(found, row.item, path, pointer)
 
         def place(items: list[_Row], target: dict[str, Any], path: tuple[str, ...], pointer: str) -> None:
-            base = pointer + "".join(f"/{k}" for k in path)
+            base = pointer + _pointer(path)
             _put(target, path, [r.item for r in items])
             for index, row in enumerate(items):
                 attach(row, f"{base}/{index}")
 
         for sheet in self.layout.sheets:
-            if sheet.parent is None and sheet.name in by_sheet:
-                top = [
-                    r for r in children.get((sheet.name, None), []) if r.kind is None or r.kind.tag in sheet.top_tags
-                ]
-                if top:
-                    place(top, record, sheet.path, "")
+            top = [r for r in children.get((sheet.name, None), []) if r.kind is None or r.kind.tag in sheet.top_tags]
+            if sheet.parent is None and top:
+                place(top, record, sheet.path, "")
         for sheet_rows in by_sheet.values():
             for row in sheet_rows:
                 if id(row) not in placed:
-                    self._unplaced(row, ids)
+                    self._unplaced(row, ids, placed, too_deep)
 
-    def _unplaced(self, row: _Row, ids: dict[str, dict[Any, _Row]]) -> None:
+    def _unplaced(self, row: _Row, ids: dict[str, dict[Any, _Row]], placed: set[int], too_deep: set[int]) -> None:
+        """Say why a row found no place, once, at the row where the trouble starts."""
         sheet = row.sheet
-        if row.kind is None and sheet.cells is None:
-            return  # its Type was already reported
+        if (row.kind is None and sheet.cells is None) or (row.parent is None and sheet.parent is not None):
+            return  # its Type, or its missing parent cell, was already reported
         if sheet.nested and row.parent is not None:
             parent = ids[sheet.name].get(row.parent)
+            where = row.places[PARENT]
             if parent is None:
-                message = f"Parent {row.parent!r} is not the id of a row on this sheet"
-            elif parent.kind is not None and row.kind is not None and not _holds(parent.kind, row.kind.tag):
-                message = f"a {parent.kind.tag or 'row'} cannot hold a {row.kind.tag or 'row'}"
-            else:
-                message = f"Parent {row.parent!r} does not lead back to the top (a loop?)"
-            self.problem(row.first, "xlsx.parent", message)
+                self.problem(where, "xlsx.parent", f"Parent {row.parent!r} is not the id of a row on this sheet")
+            elif id(parent) in placed:
+                if id(parent) not in too_deep and parent.kind is not None and row.kind is not None:
+                    message = f"a {parent.kind.tag or 'row'} cannot hold a {row.kind.tag or 'row'}"
+                    self.problem(where, "xlsx.parent", message)
+            elif _in_loop(row, ids[sheet.name]):
+                self.problem(where, "xlsx.parent", f"Parent {row.parent!r} leads back to this row (a loop)")
         elif sheet.parent is not None:
-            header = sheet.parent_header
-            self.problem(row.first, "xlsx.parent", f"{header} {row.parent!r} is not on sheet {sheet.parent.name!r}")
+            parent = ids.get(sheet.parent.name, {}).get(row.parent)
+            if parent is None:
+                header = sheet.parent_header or PARENT
+                message = f"{header} {row.parent!r} is not on sheet {sheet.parent.name!r}"
+                self.problem(row.places[header], "xlsx.parent", message)
         elif row.kind is not None and row.kind.tag not in sheet.top_tags:
-            self.problem(row.first, "xlsx.parent", f"a {row.kind.tag} must have a Parent")
+            self.problem(row.places.get(PARENT, row.first), "xlsx.parent", f"a {row.kind.tag} must have a Parent")
 
     def _note(self, row: _Row, pointer: str) -> None:
         self.places[pointer] = row.first
         for path, cell in row.cells.items():
-            self.places[pointer + "".join(f"/{k}" for k in path)] = cell.place
+            self.places[pointer + _pointer(path)] = cell.place
         self._pointers[id(row)] = pointer
 
     def finish(self) -> list[Problem]:
@@ -445,9 +466,9 @@ class _Reader:
         for place, rule, message, row, path in self.problems[:_MAX_REPORTED]:
             pointer = ""
             if row is not None and id(row) in self._pointers:
-                pointer = self._pointers[id(row)] + "".join(f"/{k}" for k in path)
+                pointer = self._pointers[id(row)] + _pointer(path)
             elif row is None and path:  # a field of the Record sheet: its path is from the record
-                pointer = "".join(f"/{k}" for k in path)
+                pointer = _pointer(path)
             problems.append(Problem(0, 0, pointer, rule, message, place))
         return problems
 
@@ -463,17 +484,11 @@ class _Reader:
 
 def load_xlsx(data: bytes, source: str = "<input>") -> dict[str, Any]:
     """A fully validated record from the bytes of an .xlsx workbook written by `dump_xlsx` (and edited)."""
-    from openpyxl import load_workbook
-
     from .xlsx_package import check_package
 
     check_package(data, source)
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False, keep_vba=False)
-    except Exception as exc:  # openpyxl raises many kinds of error on a broken package
-        raise InvalidRecordError(source, [Problem(0, 0, "", "xlsx.zip", f"not a workbook: {exc}")]) from None
-    reader = _Reader(layout(), source)
+    book = open_book(data, source)
+    reader = _Reader(layout())
     try:
         record = reader.read(book)
     finally:
@@ -488,14 +503,35 @@ def load_xlsx(data: bytes, source: str = "<input>") -> dict[str, Any]:
     return ordered
 
 
-def _holds(parent: Kind, tag: str) -> bool:
-    return any(tag in tags for tags in parent.holds.values())
+def _own_id(row: _Row) -> str | None:
+    own = row.item.get("id") if row.kind is not None and isinstance(row.item, dict) else None
+    return own if isinstance(own, str) else None
+
+
+def _in_loop(row: _Row, rows: dict[Any, _Row]) -> bool:
+    """True when following Parent from `row` comes back to it."""
+    seen: set[int] = set()
+    current: _Row | None = row
+    while current is not None and current.parent is not None and id(current) not in seen:
+        seen.add(id(current))
+        current = rows.get(current.parent)
+        if current is row:
+            return True
+    return False
+
+
+def _is_constant(cell: _Cell) -> bool:
+    return cell.kind == "f" and isinstance(cell.value, str) and cell.value.upper() in _CONSTANT_BOOLEANS
 
 
 def _put(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     for key in path[:-1]:
         target = target.setdefault(key, {})
     target[path[-1]] = value
+
+
+def _pointer(path: tuple[str, ...]) -> str:
+    return "".join(f"/{key}" for key in path)
 
 
 def _clock(value: datetime.time) -> str:
@@ -510,10 +546,6 @@ def _describe(value: Any) -> str:
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return f"a date or time ({value})"
     return f"text ({value!r})"
-
-
-def _quote(name: str) -> str:
-    return f"'{name}'" if re.search(r"[^A-Za-z0-9_]", name) else name
 
 
 def _letter(index: int) -> str:

@@ -45,6 +45,7 @@ __all__ = ["dump_xlsx"]
 #: Excel's day numbers misplace dates before 1 March 1900; earlier dates stay ISO text.
 FIRST_DATE_CELL = "1900-03-01"
 _DATE = re.compile(r"[12][0-9]{3}-[0-9]{2}-[0-9]{2}")
+_OOXML_ESCAPE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")
 _RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 _ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"))
 MIN_WIDTH, MAX_WIDTH, MAX_TEXT_WIDTH = 6, 40, 80
@@ -80,9 +81,15 @@ def dump_xlsx(record: dict[str, Any]) -> bytes:
 
 
 def text(value: str, style: Style = PLAIN) -> Spec:
-    """A text cell, quote-prefixed when a spreadsheet would read it as a formula or an error."""
+    """A text cell, quote-prefixed when a spreadsheet would read it as a formula or an error.
+
+    OOXML reads ``_xHHHH_`` in a string as the character U+HHHH, so such text is
+    written with its underscore escaped (``_x005F_``), as Excel does.
+    """
     if value.startswith(_RISKY_START) or value in _ERROR_CODES:
         style = style._replace(quote=True)
+    if "_x" in value:
+        value = _OOXML_ESCAPE.sub(r"_x005F\1", value)
     return Spec(value, "s", style)
 
 
@@ -110,6 +117,8 @@ class _Writer:
         self.styles = Styles(book)
         #: id -> (sheet name, row number on that sheet) of the row it names.
         self.targets: dict[str, tuple[str, int]] = {}
+        #: sheet name -> the letter of its Id column.
+        self.id_letters: dict[str, str] = {}
         #: enumeration -> the range on Lists holding its values.
         self.list_ranges: dict[tuple[str, ...], str] = {}
         self.lists: list[tuple[str, tuple[str, ...]]] = []
@@ -120,6 +129,8 @@ class _Writer:
         for sheet in self.layout.sheets:
             if sheet.column("Id") is None:
                 continue
+            position = [c.header for c in sheet.columns].index("Id")
+            self.id_letters[sheet.name] = _letter(len(sheet.fixed_headers) + position + 1)
             for row in self.rows[sheet.name]:
                 own = get(row.item, ("id",)) if row.kind is not None else None
                 if isinstance(own, str):
@@ -148,7 +159,7 @@ class _Writer:
         if found is None:
             return None
         sheet, row = found
-        return f"'{sheet}'!B{row}"
+        return f"'{sheet}'!{self.id_letters[sheet]}{row}"
 
     def linked(self, out: Out, spec: Spec | None, where: str, column: Column | None, value: Any) -> Spec | None:
         """`spec` as a link when `value` refers to a row of the workbook (or is a web address)."""
@@ -270,7 +281,8 @@ class _Writer:
         if len(sheets) != 1 or any(isinstance(v, str) and v not in self.targets for v in values):
             return None
         (name,) = sheets
-        return f"'{name}'!$B$2:$B${len(self.rows[name]) + 1}"
+        letter = self.id_letters[name]
+        return f"'{name}'!${letter}$2:${letter}${len(self.rows[name]) + 1}"
 
     # --- the Record, About and Lists sheets -------------------------------------------
 
