@@ -69,6 +69,7 @@ from ..problems import Problem
 
 __all__ = [
     "MAX_COLUMNS",
+    "MAX_ELEMENTS",
     "MAX_ENTRIES",
     "MAX_PACKAGE_BYTES",
     "MAX_PART_BYTES",
@@ -97,15 +98,19 @@ MAX_TOTAL_BYTES = 256 * _MIB
 #: 1.6 MB styles.xml of 500,000 formats took 1.5 GB to load, 14 MB of shared
 #: strings 440 MB, one worksheet row of 2,000,000 cells 1.1 GB. The seed's
 #: largest sheet is 43 KB of XML; these leave room for records 200 times larger.
-PART_LIMITS: tuple[tuple[str, int], ...] = (
-    ("xl/worksheets/", 8 * _MIB),
-    ("xl/sharedstrings.xml", 8 * _MIB),
-    ("xl/styles.xml", 1 * _MIB),
-)
+PART_LIMITS: tuple[tuple[str, int], ...] = (("xl/styles.xml", 1 * _MIB),)
+#: Any other XML part (a worksheet, the shared strings, wherever they live).
+_OTHER_XML_BYTES = 8 * _MIB
 #: Deflating further than this (uncompressed : compressed) is a zip bomb's mark...
 MAX_RATIO = 100
 #: ...in parts larger than this; small parts of repeated markup may go further.
 RATIO_FLOOR = _MIB
+#: Cells in one sheet, or strings in the shared string table: the seed's workbook has about 3,000 cells.
+MAX_ELEMENTS = 250_000
+#: Parts smaller than this cannot hold that many elements worth worrying about, and are not counted.
+_COUNT_FROM = _MIB
+#: The elements openpyxl makes an object of: cells, shared strings, cell formats.
+_MANY = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|si|xf)[\s/>]")
 #: The largest worksheet read, in rows and columns: a release's tables are far smaller.
 MAX_ROWS = 100_000
 MAX_COLUMNS = 1_000
@@ -250,7 +255,7 @@ def _entry_problems(info: zipfile.ZipInfo) -> Iterator[Problem]:
     if info.compress_type not in _METHODS:
         method = f"{info.compress_type} ({_OTHER_METHODS.get(info.compress_type, 'unknown')})"
         yield _at("xlsx.compression", name, f"compression method {method} is not accepted, only deflate")
-    limit = next((size for prefix, size in PART_LIMITS if name.lower().startswith(prefix)), MAX_PART_BYTES)
+    limit = _part_limit(name) if name.lower().endswith(".xml") else MAX_PART_BYTES
     if info.file_size > limit:
         message = f"{info.file_size:,} bytes uncompressed, more than the limit of {limit:,}"
         yield _at("xlsx.size", name, message)
@@ -342,7 +347,31 @@ def _part_problems(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> 
     others = [
         info for info in files if info.orig_filename.lower().endswith(".xml") and not _is_metadata(info.orig_filename)
     ]
-    return _collect(archive, metadata, _metadata_problems) + _collect(archive, others, _head_problems)
+    problems = _collect(archive, metadata, _metadata_problems) + _collect(archive, others, _head_problems)
+    return problems + _collect(archive, others, _count_problems)
+
+
+def _count_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[Problem]:
+    """Refuse a large sheet or string table of more elements than a workbook may hold.
+
+    openpyxl builds a Python object for every cell of a row and every shared
+    string before anything can be counted: 1.75 million empty cells fit in one
+    8 MiB sheet and cost 585 MB. Parts this large are inflated once here (bounded
+    by their limit) and their elements counted in C.
+    """
+    if info.file_size <= _COUNT_FROM:
+        return
+    data = _read(archive, info, _part_limit(info.orig_filename))
+    # Whatever its name, a part is counted: a sheet need not live under xl/worksheets/.
+    count = sum(1 for _ in _MANY.finditer(data))
+    if count > MAX_ELEMENTS:
+        message = f"{count:,} cells, strings or formats, more than the limit of {MAX_ELEMENTS:,}"
+        yield _at("xlsx.range", info.orig_filename, message)
+
+
+def _part_limit(name: str) -> int:
+    lowered = name.lower()
+    return next((size for prefix, size in PART_LIMITS if lowered.startswith(prefix)), _OTHER_XML_BYTES)
 
 
 def _is_metadata(name: str) -> bool:

@@ -229,7 +229,9 @@ class _Reader:
                 if cell.kind in ("f", "e") and not (column is not None and column.boolean and _is_constant(cell)):
                     refused.append((header, values.pop(header)))
             places = {h: f"{title}!{letters.get(h, 'A')}{line}" for h in fixed}
-            order = self._order(values.get(ORDER), places[ORDER], orders)
+            # A refused # (a formula) was reported as such: the row is not also "without a #".
+            refused_order = any(header == ORDER for header, _ in refused)
+            order = float("inf") if refused_order else self._order(values.get(ORDER), places[ORDER], orders)
             kind = self._kind(sheet, values, places)
             parent = self._parent(sheet, values, places)
             row = _Row(sheet, places, order, kind=kind, parent=parent)
@@ -358,6 +360,8 @@ class _Reader:
                 return self._wrong(cell, "a whole number", row, path)
             return value
         expected = "a date (a date cell or YYYY-MM-DD)" if column.day_text else "text"
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime) and column.day_text:
+            return value.isoformat()
         if isinstance(value, datetime.datetime):
             if column.day_text and value.time() == datetime.time():
                 return value.date().isoformat()

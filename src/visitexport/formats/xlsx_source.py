@@ -36,6 +36,18 @@ __all__ = ["MAX_CELLS", "Book", "Grid", "RawCell", "open_book"]
 #: Cells with a value, in the whole workbook: the seed has about 3,000.
 MAX_CELLS = 250_000
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+#: The data types openpyxl's parser leaves a cell with (t="str" and t="inlineStr" become s).
+_KINDS = frozenset("snbdef")
+
+
+class _Strings(list[str]):
+    """The shared strings, refusing the negative indexes a Python list would wrap around."""
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, int) and index < 0:
+            raise IndexError(f"shared string {index} does not exist")
+        return super().__getitem__(index)
+
 
 Report = Callable[[str, str, str], None]
 
@@ -93,7 +105,13 @@ class Book:
                     if number > MAX_ROWS + 1:
                         report(f"{title}!A{number}", "xlsx.range", f"a value beyond row {MAX_ROWS + 1:,}")
                         break
-                    found = [_raw(c) for c in cells if c["value"] is not None]
+                    found = []
+                    for cell in cells:
+                        if cell["data_type"] not in _KINDS:
+                            where = f"{title}!{get_column_letter(cell['column'])}{cell['row']}"
+                            report(where, "xlsx.type", f"unknown cell type {cell['data_type']!r}")
+                        elif cell["value"] is not None:
+                            found.append(_raw(cell))
                     if any(c.column > MAX_COLUMNS for c in found):
                         report(f"{title}!A{number}", "xlsx.range", f"a value beyond column {MAX_COLUMNS:,}")
                         break
@@ -141,9 +159,9 @@ def _shared_strings(reader: Any) -> list[str]:
     from openpyxl.xml.functions import iterparse
 
     part = reader.package.find(SHARED_STRINGS)
+    strings = _Strings()
     if part is None:
-        return []
-    strings: list[str] = []
+        return strings
     tag = f"{{{SHEET_MAIN_NS}}}si"
     with reader.archive.open(part.PartName[1:]) as source:
         for _, node in iterparse(source):
@@ -155,6 +173,8 @@ def _shared_strings(reader: Any) -> list[str]:
 
 def _raw(cell: dict[str, Any]) -> RawCell:
     value, kind = cell["value"], cell["data_type"]
+    if kind == "f" and not isinstance(value, str):  # an array or data-table formula object
+        value = getattr(value, "text", None) or "={table}"
     if kind == "s" and isinstance(value, str) and "_x" in value:
         value = _ESCAPE.sub(_unescaped, value)
     return RawCell(cell["row"], cell["column"], value, kind)

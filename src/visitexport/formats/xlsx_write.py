@@ -45,7 +45,8 @@ __all__ = ["dump_xlsx"]
 #: Excel's day numbers misplace dates before 1 March 1900; earlier dates stay ISO text.
 FIRST_DATE_CELL = "1900-03-01"
 _DATE = re.compile(r"[12][0-9]{3}-[0-9]{2}-[0-9]{2}")
-_OOXML_ESCAPE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")
+# Every underscore that starts an escape-like sequence, overlapping ones too ("_x0041_x0042_").
+_OOXML_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 _RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 _ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"))
 MIN_WIDTH, MAX_WIDTH, MAX_TEXT_WIDTH = 6, 40, 80
@@ -89,7 +90,7 @@ def text(value: str, style: Style = PLAIN) -> Spec:
     if value.startswith(_RISKY_START) or value in _ERROR_CODES:
         style = style._replace(quote=True)
     if "_x" in value:
-        value = _OOXML_ESCAPE.sub(r"_x005F\1", value)
+        value = _OOXML_ESCAPE.sub("_x005F_", value)
     return Spec(value, "s", style)
 
 
