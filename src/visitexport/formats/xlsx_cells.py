@@ -73,10 +73,9 @@ class FixedZip(zipfile.ZipFile):
 class Styles:
     """The workbook's styles, each made once: fonts, fills and alignments as openpyxl style arrays."""
 
-    def __init__(self, book: Any) -> None:
+    def __init__(self) -> None:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-        self._book = book
         self._arrays: dict[Style, Any] = {}
         self._ids: dict[Style, int] = {}
         #: Pooled cells by (column, style), shared by every sheet of the workbook: a cell's

@@ -115,7 +115,7 @@ class _Writer:
         self.layout = lay
         self.record = record
         self.rows = collect(lay, record)
-        self.styles = Styles(book)
+        self.styles = Styles()
         #: id -> (sheet name, row number on that sheet) of the row it names.
         self.targets: dict[str, tuple[str, int]] = {}
         #: sheet name -> the letter of its Id column.
