@@ -19,10 +19,33 @@ from .api import Record
 from .canonical import canonical_bytes
 from .formats import xml_
 from .formats.text_ import render_text
-from .formats.xlsx_read import load_xlsx
-from .formats.xlsx_write import dump_xlsx
 
-__all__ = ["FORMATS", "Format", "format_for_path", "input_format", "read_record", "sniff", "write_record"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "dump_xlsx",
+    "format_for_path",
+    "input_format",
+    "load_xlsx",
+    "read_record",
+    "sniff",
+    "write_record",
+]
+
+
+def dump_xlsx(record: Record) -> bytes:
+    """The workbook for a record, as bytes (see `visitexport.formats.xlsx_write`)."""
+    # Imported on use: the workbook code is not needed to validate, and costs start-up time.
+    from .formats.xlsx_write import dump_xlsx as dump
+
+    return dump(record)
+
+
+def load_xlsx(data: bytes, source: str = "<input>") -> Record:
+    """A fully validated record from a workbook's bytes (see `visitexport.formats.xlsx_read`)."""
+    from .formats.xlsx_read import load_xlsx as load
+
+    return load(data, source)
 
 
 class Format(NamedTuple):
