@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from visitexport import semantic
@@ -13,7 +15,7 @@ from visitexport.schema import fast_check
 from visitexport.semantic._full import _Checker
 from visitexport.semantic._precheck import _clean
 
-from .conftest import CASES, load_json
+from .conftest import CASES, EXAMPLE, load_json
 from .strategies import RECORDS, mutated_records
 
 
@@ -172,3 +174,19 @@ def test_years_outside_1000_to_2999_are_refused() -> None:
     record = minimal()
     record["release"]["date"] = "0000-01-01"
     assert [p.rule for p in visitexport.check(record)] == ["schema.pattern"]
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+def test_text_too_long_for_a_cell_is_found_in_files_escaped_or_raw(ensure_ascii: bool) -> None:
+    from visitexport.semantic._shared import file_fits_cells
+    from visitexport.validate import check_bytes
+
+    record = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    record["outcomes"][0]["summary"] = "\U0001f600" * 16_384  # 16,384 characters, 32,768 UTF-16 units
+    data = json.dumps(record, ensure_ascii=ensure_ascii).encode()
+    assert not file_fits_cells(data)
+    _, found = check_bytes(data)
+    assert [(p.rule, p.pointer) for p in found] == [("text.cell-length", "/outcomes/0/summary")]
+    record["outcomes"][0]["summary"] = "\U0001f600" * 16_383  # one unit under the limit
+    assert check_bytes(json.dumps(record, ensure_ascii=ensure_ascii).encode())[1] == []
+    assert file_fits_cells(EXAMPLE.read_bytes())

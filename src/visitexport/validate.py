@@ -15,6 +15,7 @@ from . import json_, semantic
 from .errors import InvalidRecordError
 from .problems import Problem
 from .schema import fast_check, reference_validator
+from .semantic._shared import file_fits_cells
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
@@ -28,16 +29,20 @@ def check_bytes(data: bytes, source: str = "<input>") -> tuple[Any, list[Problem
         value, text = json_.parse(data, source)
     except InvalidRecordError as exc:
         return None, list(exc.problems)
-    return value, check_record(value, text)
+    return value, check_record(value, text, fits_cells=file_fits_cells(data))
 
 
-def check_record(record: Any, text: str | None = None, *, from_parser: bool = False) -> list[Problem]:
+def check_record(
+    record: Any, text: str | None = None, *, from_parser: bool = False, fits_cells: bool = False
+) -> list[Problem]:
     """Every problem of a parsed record, sorted by place.
 
     `text`, the JSON the record was parsed from, lets problems carry a line and
     column; without it both are 0. `from_parser` says the values came from a
     parser (JSON or XML) rather than from Python code, so they cannot hold
     what no file can (lone surrogates, NaN, integers too long to write).
+    `fits_cells` says the file was seen to hold no text too long for a
+    spreadsheet cell (`semantic._shared.file_fits_cells`), sparing that check.
     """
     scan: json_.Scan | None = None
     if text is None and not from_parser and (problems := json_.python_problems(record)):
@@ -48,7 +53,7 @@ def check_record(record: Any, text: str | None = None, *, from_parser: bool = Fa
         # Only from Python too: a value JSON has no form for (a date object, bytes, a number key).
         return [Problem(0, 0, "", "json.value", f"the record holds a value JSON cannot represent: {exc}")]
     if fast_valid:
-        findings = [(f.pointer, f.rule, f.message) for f in semantic.check(record)]
+        findings = [(f.pointer, f.rule, f.message) for f in semantic.check(record, fits_cells=fits_cells)]
     else:
         # The reference validator recurses: refuse excessive nesting before it runs.
         scan = json_.scan(text) if text is not None else None

@@ -22,7 +22,7 @@ class _Dirty(Exception):
     """Raised inside `_clean` at the first sign of a problem."""
 
 
-def _clean(record: dict[str, Any]) -> bool:
+def _clean(record: dict[str, Any], fits_cells: bool = False) -> bool:
     """True when no rule of `_Checker` would fire.
 
     The same rules as `_Checker`, checked in bulk with sets and without
@@ -32,16 +32,16 @@ def _clean(record: dict[str, Any]) -> bool:
     `tests/test_semantic.py` holds the two to the same verdict.
     """
     try:
-        return _clean_or_raise(record)
+        return _clean_or_raise(record, fits_cells)
     except _Dirty:
         return False
 
 
-def _clean_or_raise(record: dict[str, Any]) -> bool:
+def _clean_or_raise(record: dict[str, Any], fits_cells: bool) -> bool:
     tree = _walk_blocks(record["document"]["body"], with_pointers=False)
     if tree.too_deep or tree.bad_tables or tree.fractions or _layout_fractions(record["document"]):
         raise _Dirty
-    if may_overflow_cell(record):
+    if not fits_cells and may_overflow_cell(record):
         raise _Dirty
     texts, spans, ids = tree.texts, tree.spans, list(tree.ids)
     blocks = set(ids)

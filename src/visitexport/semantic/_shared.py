@@ -32,6 +32,26 @@ def may_overflow_cell(record: Any) -> bool:
     return len(data) > CELL_UNITS and any(lead in data for lead in _ASTRAL_LEADS)
 
 
+def file_fits_cells(data: bytes) -> bool:
+    """True when no text of the JSON file `data` can exceed `CELL_UNITS`: cheaper than `may_overflow_cell`.
+
+    Such a text needs a character outside the BMP, which a UTF-8 file holds
+    either raw (a lead byte F0-F4) or escaped as a surrogate pair (``\\uD83D``).
+    """
+    if len(data) <= CELL_UNITS:
+        return True
+    if not data.isascii() and any(lead in data for lead in _ASTRAL_LEADS):
+        return False
+    # Backslash by backslash (single bytes are found fast; "\\ud" as a pattern costs far more),
+    # stepping over each escape so that an escaped backslash is not read as the start of one.
+    at = data.find(b"\\")
+    while at != -1:
+        if data[at + 1 : at + 3] in (b"ud", b"uD"):
+            return False
+        at = data.find(b"\\", at + 2)
+    return True
+
+
 def overflowing_texts(value: Any, pointer: str = "") -> list[tuple[str, int]]:
     """(pointer, UTF-16 length) of every text in `value` longer than one cell holds."""
     found: list[tuple[str, int]] = []
