@@ -31,6 +31,7 @@ A new property in the schema needs no change here: it becomes a row of
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 from .xmlmodel import ArrayNode, ChoiceNode, Node, ObjectNode, ScalarNode, UnionNode, VariantNode, model
@@ -265,29 +266,33 @@ def build_layout(root: ObjectNode) -> Layout:
         return kind
 
     def flatten(
-        node: ObjectNode, path: tuple[str, ...], titles: tuple[str, ...]
+        node: ObjectNode, path: tuple[str, ...], titles: tuple[str, ...], on_array: Callable[..., object] | None = None
     ) -> list[tuple[str, tuple[str, ...], Column]]:
+        """The scalar fields of `node` (through nested objects) as (header, path, column).
+
+        Arrays of anything else go to `on_array`, if given.
+        """
         out: list[tuple[str, tuple[str, ...], Column]] = []
         for field in node.fields:
-            here, named = (*path, field.key), _join(titles, field.title)
+            here, named, inner = (*path, field.key), _join(titles, field.title), (*titles, field.title)
             sub = field.node
             if isinstance(sub, ScalarNode | UnionNode):
                 out.append((named, here, Column(named, sub, False, field.description)))
             elif isinstance(sub, ArrayNode) and isinstance(sub.item, ScalarNode | UnionNode):
                 out.append((named, here, Column(named, sub.item, True, field.description)))
+            elif isinstance(sub, ArrayNode):
+                if on_array is not None:
+                    on_array(sub, field.title, field.description, None, here)
             elif isinstance(sub, ObjectNode):
-                out += flatten(sub, here, named_titles(titles, field.title))
+                out += flatten(sub, here, inner, on_array)
             elif isinstance(sub, VariantNode):
                 seen: set[str] = set()
                 for branch in sub.branches:
-                    for part in flatten(branch, here, named_titles(titles, field.title)):
+                    for part in flatten(branch, here, inner):
                         if part[0] not in seen:
                             seen.add(part[0])
                             out.append(part)
         return out
-
-    def named_titles(titles: tuple[str, ...], title: str) -> tuple[str, ...]:
-        return (*titles, title)
 
     def object_arrays(node: ObjectNode, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], ArrayNode]]:
         """The arrays of objects, blocks or arrays inside `node` (through nested objects): other rows."""
@@ -300,25 +305,8 @@ def build_layout(root: ObjectNode) -> Layout:
                 out += object_arrays(sub, (*path, field.key))
         return out
 
-    def walk_record(node: ObjectNode, path: tuple[str, ...], titles: tuple[str, ...]) -> None:
-        for field in node.fields:
-            here, named = (*path, field.key), _join(titles, field.title)
-            sub = field.node
-            if isinstance(sub, ScalarNode | UnionNode):
-                result.fields.append((named, here, Column(named, sub, False, field.description)))
-            elif isinstance(sub, ArrayNode) and isinstance(sub.item, ScalarNode | UnionNode):
-                result.fields.append((named, here, Column(named, sub.item, True, field.description)))
-            elif isinstance(sub, ArrayNode):
-                new_sheet(sub, field.title, field.description, None, here)
-            elif isinstance(sub, ObjectNode):
-                walk_record(sub, here, (*titles, field.title))
-            elif isinstance(sub, VariantNode):
-                for branch in sub.branches:
-                    for header, sub_path, column in flatten(branch, here, (*titles, field.title)):
-                        if all(header != existing for existing, _, _ in result.fields):
-                            result.fields.append((header, sub_path, column))
-
-    walk_record(root, (), ())
+    # The record's single values go to Record; its arrays of objects become sheets.
+    result.fields = flatten(root, (), (), on_array=new_sheet)
     for sheet in result.sheets:
         headers = sheet.fixed_headers + [c.header for c in sheet.columns]
         if len(set(headers)) != len(headers):

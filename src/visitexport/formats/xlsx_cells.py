@@ -17,6 +17,7 @@ whose entries all carry one timestamp.
 from __future__ import annotations
 
 import zipfile
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -165,7 +166,7 @@ class Out:
         self.sheet.append(cells)
 
     def _new(self, column: int, style: Style) -> Any:
-        cell = _PooledCell(self.sheet, row=1, column=column)
+        cell = _pooled_cell_class()(self.sheet, row=1, column=column)
         cell._style = self.styles.array(style, self.sheet)
         cell.sid = self.styles.id(style)
         cell.styled = any(cell._style)
@@ -177,7 +178,9 @@ def _ready(values: list[Any], row_idx: int) -> list[Any]:
     return values
 
 
+@cache
 def _pooled_cell_class() -> type:
+    """The pooled-cell class, made on first use so that importing this module does not import openpyxl."""
     from openpyxl.cell.cell import Cell
 
     class PooledCell(Cell):  # type: ignore[misc]
@@ -196,20 +199,6 @@ def _pooled_cell_class() -> type:
             return styled
 
     return PooledCell
-
-
-class _Lazy:
-    """The pooled-cell class, made on first use so that importing this module does not import openpyxl."""
-
-    cls: type | None = None
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self.cls is None:
-            self.cls = _pooled_cell_class()
-        return self.cls(*args, **kwargs)
-
-
-_PooledCell = _Lazy()
 
 
 class _Columns:
