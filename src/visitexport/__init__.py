@@ -4,8 +4,8 @@ The public API mirrors the command line: `load`/`loads` read and validate a
 record, `check`/`check_file`/`check_files` report problems without raising,
 `format_bytes` gives canonical bytes, `render_text` gives the release's text,
 `dump_xml`/`load_xml` convert to and from XML, `dump_xlsx`/`load_xlsx` to and
-from Excel workbooks, and `read_record`/`write_record`
-do any format by name.
+from Excel workbooks, `dump_markdown`/`dump_summary` render Markdown, and
+`read_record`/`write_record` do any format by name.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from .api import (
 from .canonical import canonical_bytes
 from .convert import dump_xlsx, load_xlsx, read_record, write_record
 from .errors import InvalidRecordError, ToolError, VisitExportError
+from .formats.md_report import dump_markdown
+from .formats.md_summary import dump_summary
 from .formats.xml_ import dump_xml, load_xml
 from .problems import Problem
 from .schema import SCHEMA_ID, SCHEMA_VERSION, load_schema, schema_bytes
@@ -45,6 +47,8 @@ __all__ = [
     "check",
     "check_file",
     "check_files",
+    "dump_markdown",
+    "dump_summary",
     "dump_xlsx",
     "dump_xml",
     "format_bytes",

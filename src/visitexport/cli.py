@@ -20,9 +20,11 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__, api, report
-from .convert import FORMATS, format_for_path, input_format, read_record, write_record
+from .convert import ALIASES, FORMATS, format_for_path, input_format, read_record, write_record
 from .errors import InvalidRecordError, ToolError
 from .files import STDIO, expand, read_input, same_file, write_atomic
+from .formats.md_summary import dump_summary
+from .formats.md_text import destination
 from .json_ import MAX_BYTES
 from .schema import schema_bytes
 
@@ -175,7 +177,7 @@ def fmt(paths: tuple[str, ...], check: bool) -> None:
     sys.exit(status)
 
 
-_WRITABLE = sorted(FORMATS)
+_WRITABLE = sorted([*FORMATS, *ALIASES])
 _READABLE = sorted(name for name, f in FORMATS.items() if f.read is not None)
 
 
@@ -189,19 +191,38 @@ _READABLE = sorted(name for name, f in FORMATS.items() if f.read is not None)
     help="Input format (default: from SOURCE's extension, else from its first character).",
 )
 @click.option("-o", "--output", default=STDIO, show_default=True, help="Output file, or - for standard output.")
-def convert(source: str, target: str | None, origin: str | None, output: str) -> None:
+@click.option("--summary", is_flag=True, help="With md: write the one-page summary instead of the report.")
+@click.option(
+    "--report-link",
+    metavar="PATH",
+    help="With --summary: the report its links point into (default: RECORD_ID.md, next to the summary).",
+)
+def convert(
+    *, source: str, target: str | None, origin: str | None, output: str, summary: bool, report_link: str | None
+) -> None:
     """Convert a record between formats (SOURCE is a file, or - for standard input).
 
     The input is fully validated first; nothing is written unless it is valid.
-    json, xml and xlsx convert both ways; text renders the release's plain text.
+    json, xml and xlsx convert both ways; text renders the release's plain text;
+    md (or markdown) renders a report, or with --summary a one-page summary.
     An xlsx workbook is binary: give -o FILE.xlsx, or redirect standard output.
     """
     if target is None:
         target = format_for_path(output)
         if target is None:
             raise click.UsageError(
-                "say which format to write with --to (or give -o a known extension: .json, .xml, .xlsx, .txt)"
+                "say which format to write with --to (or give -o a known extension: .json, .xml, .xlsx, .txt, .md)"
             )
+    target = ALIASES.get(target, target)
+    if (summary or report_link is not None) and target != "md":
+        raise click.UsageError("--summary and --report-link go with --to md (or -o FILE.md)")
+    if report_link is not None and not summary:
+        raise click.UsageError("--report-link goes with --summary")
+    if report_link is not None:
+        try:
+            destination(report_link)
+        except ValueError as exc:
+            raise click.UsageError(f"--report-link: {exc}") from None
     if target == "xlsx" and output == STDIO and _stdout_is_terminal():
         raise click.UsageError("an xlsx workbook is binary; give -o FILE.xlsx or redirect standard output")
     if same_file(source, output):
@@ -214,7 +235,10 @@ def convert(source: str, target: str | None, origin: str | None, output: str) ->
     except InvalidRecordError as exc:
         _echo_problems(exc)
         sys.exit(EXIT_INVALID)
-    write_atomic(output, write_record(record, target))
+    if summary:
+        write_atomic(output, dump_summary(record, report_link=report_link).encode("utf-8"))
+    else:
+        write_atomic(output, write_record(record, target))
 
 
 @main.command()

@@ -6,6 +6,7 @@
 | xml | yes (safe, XSD then full validation) | XSD-valid document | .xml |
 | xlsx | yes (safe package, cells by header, then full validation) | styled, deterministic workbook | .xlsx |
 | text | no | the release's plain text | .txt, .text |
+| md | no | a readable report (or, with `dump_summary`, a one-page summary) | .md, .markdown |
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from . import api
 from .api import Record
 from .canonical import canonical_bytes
 from .formats import xml_
+from .formats.md_report import dump_markdown
 from .formats.text_ import render_text
 
 __all__ = [
+    "ALIASES",
     "FORMATS",
     "Format",
     "dump_xlsx",
@@ -60,7 +63,11 @@ FORMATS: dict[str, Format] = {
     "xml": Format("xml", (".xml",), xml_.load_xml, xml_.dump_xml),
     "xlsx": Format("xlsx", (".xlsx",), load_xlsx, dump_xlsx),
     "text": Format("text", (".txt", ".text"), None, lambda record: render_text(record).encode("utf-8")),
+    "md": Format("md", (".md", ".markdown"), None, lambda record: dump_markdown(record).encode("utf-8")),
 }
+
+#: Other names `--to` accepts for a format.
+ALIASES = {"markdown": "md"}
 
 
 def format_for_path(path: str) -> str | None:

@@ -1,0 +1,625 @@
+"""Markdown report and summary, proved by parsing them with a CommonMark parser (markdown-it-py)."""
+
+from __future__ import annotations
+
+import copy
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from visitexport import InvalidRecordError
+from visitexport.cli import main
+from visitexport.formats import md_text
+from visitexport.formats.md_report import dump_markdown
+from visitexport.formats.md_summary import dump_summary
+from visitexport.formats.text_ import assign_ids, render_text
+from visitexport.validate import check_record
+
+from .markdown_tree import all_text, expected_stream, links, parse, plain, raw_html_or_images, release_stream
+from .strategies import BASE, GENERATED_FACTS, splice
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "kono-russia-2000.json"
+REPORT = ROOT / "examples" / "kono-russia-2000.md"
+SUMMARY = ROOT / "examples" / "kono-russia-2000.summary.md"
+SEED = next((ROOT / "seeds").glob("*.txt"))
+IGC = "Japan-Russia Inter-Governmental Committee on Trade and Economic Affairs"
+
+LINE = re.compile(r"^[^\x00-\x20\uFFFE\uFFFF](?:[^\x00-\x1F\uFFFE\uFFFF]*[^\x00-\x20\uFFFE\uFFFF])?$")
+HOSTILE = [
+    "| a | b |",
+    "a | b",
+    "<script>alert(1)</script>",
+    "<b>bold</b> & <i>x</i>",
+    "[click](javascript:alert(1))",
+    "![image](http://example.com/x.png)",
+    "<http://example.com>",
+    "www.example.com and http://example.com/a?b=c",
+    "mail me at someone@example.com",
+    "# not a heading",
+    "## neither #",
+    "1. not a list",
+    "2000) not a list either",
+    "- not a bullet",
+    "+ nor this",
+    "* nor this",
+    "> not a quote",
+    "---",
+    "***",
+    "===",
+    "```python",
+    "`code`",
+    "x    four spaces inside",
+    "*emphasis* and _emphasis_ and **strong**",
+    "~~struck~~",
+    "back\\slash\\",
+    "\\*escaped\\*",
+    "&amp; &#60; &copy;",
+    "US$7 million and $x$",
+    "{#id .class}",
+    "[^1] footnote",
+    "\u00a0no-break spaces\u00a0",
+    "\u3000ideographic\u3000",
+    "line\u2028separator",
+    "emoji \U0001f600 and é",
+    "trailing backslash \\",
+    "[a]: http://example.com",
+    "<!-- comment -->",
+]
+
+
+def _seed() -> dict[str, Any]:
+    return copy.deepcopy(BASE)
+
+
+def _headings(tokens: list[Any]) -> list[tuple[int, str]]:
+    return [(int(t.tag[1]), plain(tokens[i + 1])) for i, t in enumerate(tokens) if t.type == "heading_open"]
+
+
+def github_anchors(tokens: list[Any]) -> set[str]:
+    """The ids GitHub gives these headings (written here independently of the product's `slug`)."""
+    seen: dict[str, int] = {}
+    out = set()
+    for _, text in _headings(tokens):
+        base = re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
+        anchor = base
+        while anchor in seen:
+            seen[base] += 1
+            anchor = f"{base}-{seen[base]}"
+        seen[anchor] = 0
+        out.add(anchor)
+    return out
+
+
+def _table(tokens: list[Any], title: str) -> list[list[str]]:
+    """The rows (header first) of the table under the level-2 heading `title`, as rendered text."""
+    start = next(
+        i for i, t in enumerate(tokens) if t.type == "inline" and t.content == title and tokens[i - 1].tag == "h2"
+    )
+    rows: list[list[str]] = []
+    for token in tokens[start:]:
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type == "inline" and rows:
+            rows[-1].append("".join(c.content for c in token.children or [] if c.type == "text"))
+        elif token.type == "table_close":
+            return rows
+    raise AssertionError(f"no table under {title}")
+
+
+def _check_report(record: dict[str, Any]) -> list[Any]:
+    text = dump_markdown(record)
+    tokens = parse(text)
+    assert raw_html_or_images(tokens) == []
+    assert release_stream(tokens) == expected_stream(record)
+    anchors = github_anchors(tokens)
+    url = record["release"].get("url")
+    for href in links(tokens):
+        assert (href.startswith("#") and href[1:] in anchors) or href == url, href
+    return tokens
+
+
+# --- the seed ------------------------------------------------------------------
+
+
+def test_seed_release_text_renders_block_for_block() -> None:
+    tokens = _check_report(_seed())
+    assert len(release_stream(tokens)) > 40
+
+
+def test_every_sentence_of_the_release_appears_exactly_once_in_the_report() -> None:
+    rendered = all_text(parse(dump_markdown(_seed())))
+    body = SEED.read_text(encoding="utf-8").split("Ministry of Foreign Affairs\n", 1)[1].rsplit("Back to Index", 1)[0]
+    lines = [re.sub(r"^(\d+\.|\(\d+\)|-)\s+", "", line.strip()) for line in body.splitlines()]
+    pieces = [s for line in lines for s in re.split(r"(?<=[.:])\s+(?=[A-Z\"(])", line)]
+    # Sentences, not headings: they end as sentences do and have a few words.
+    sentences = [s for s in pieces if re.search(r"[.:\"]$", s) and len(s.split()) >= 4]
+    assert len(sentences) >= 50
+    for sentence in sentences:
+        assert rendered.count(sentence) == 1, sentence
+
+
+def test_seed_report_layout() -> None:
+    record = _seed()
+    tokens = parse(dump_markdown(record))
+    headings = _headings(tokens)
+    assert headings[0] == (1, record["document"]["title"])
+    assert [text for level, text in headings if level == 2] == [
+        "At a glance",
+        "Release text",
+        "People",
+        "Statements",
+        "Outcomes and follow-ups",
+        "Referenced documents",
+    ]
+    assert (3, "1. Courtesy Call on President Putin by Foreign Minister Kono (2 November)") in headings
+    assert (4, "(2) Peace Treaty") in headings
+    text = all_text(tokens)
+    assert "Published: 4 November 2000 (2000-11-04)" in text
+    assert "Issuer: Ministry of Foreign Affairs (JP)" in text
+    assert "Principal: Yohei Kono, Minister for Foreign Affairs of Japan" in text
+    assert "Period: 1 November 2000 to 4 November 2000 (as printed: From 1 to 4 November 2000)" in text
+    assert "Engagements: 3 (and 1 within them)" in text
+    assert "Outcomes: 27, of which 11 with a due date (follow-ups)" in text
+
+
+def test_each_engagement_heading_is_followed_by_its_date_place_and_sides() -> None:
+    tokens = parse(dump_markdown(_seed()))
+    for heading, facts in (
+        (
+            "1. Courtesy Call on President Putin by Foreign Minister Kono (2 November)",
+            [
+                "Date: 2 November 2000 (as printed: 2 November)",
+                "Place: Moscow (RU)",
+                "RU side: Vladimir Putin (President, host)",
+                "JP side: Yohei Kono (Foreign Minister, guest)",
+            ],
+        ),
+        (
+            "2. Foreign Ministers' Meeting(3 November)",
+            [
+                "Date: 3 November 2000 (as printed: 3 November)",
+                "RU side: Igor Sergeyevich Ivanov (Minister of Foreign Affairs, host)",
+            ],
+        ),
+        (
+            f"3. Fourth Meeting of the {IGC} (2 November)",
+            [
+                "JP side: Yohei Kono (Foreign Minister, co-chair)",
+                "Part of it: Signing ceremony on 2 November 2000 (signing ceremony, held)",
+            ],
+        ),
+    ):
+        at = next(i for i, t in enumerate(tokens) if t.type == "inline" and plain(t) == heading)
+        assert tokens[at + 2].type == "bullet_list_open"
+        assert tokens[at + 2].markup == "*"
+        end = next(
+            i
+            for i in range(at + 2, len(tokens))
+            if tokens[i].type == "bullet_list_close" and tokens[i].level == tokens[at + 2].level
+        )
+        listed = [plain(t) for t in tokens[at + 2 : end] if t.type == "inline"]
+        for fact in facts:
+            assert fact in listed
+
+
+def test_printed_labels_are_text_and_lists_nest() -> None:
+    stream = release_stream(parse(dump_markdown(_seed())))
+    items = [(depth, text.split(" ", 1)[0]) for kind, depth, text in [e for e in stream if e[0] == "item"]]
+    assert (1, "1.") in items
+    assert (2, "1.") in items
+    assert (2, "-") in items
+    assert ("paragraph", 1, "Upon the conclusion of the meeting, the co-chairs both signed the memorandum.") in stream
+
+
+def test_tables_hold_people_outcomes_and_documents() -> None:
+    record = _seed()
+    tokens = parse(dump_markdown(record))
+    people = _table(tokens, "People")
+    assert people[0] == ["Name", "Title at the time", "Country"]
+    assert people[1] == [
+        "Yohei Kono",
+        f"Minister for Foreign Affairs of Japan; Co-Chair of the {IGC}",
+        "JP",
+    ]
+    assert len(people) == len(record["people"]) + 1
+    outcomes = _table(tokens, "Outcomes and follow-ups")
+    assert outcomes[0] == ["What", "Kind", "Parties", "Addressed to", "Due (as printed)", "Due (bounds)", "Source"]
+    assert [row[0] for row in outcomes[1:]] == [o["summary"] for o in record["outcomes"]]
+    summit = outcomes[1 + [o["id"] for o in record["outcomes"]].index("o-leaders-summit")]
+    assert summit == [
+        record["outcomes"][8]["summary"],
+        "planned meeting",
+        "JP, RU",
+        "",
+        "on 15 November",
+        "2000-11-15",
+        "2. (2) 1.",
+    ]
+    documents = _table(tokens, "Referenced documents")
+    assert documents[1][:4] == [
+        record["referenced_documents"][0]["title"],
+        "statement",
+        "in September",
+        "2000-09-01 to 2000-09-30",
+    ]
+
+
+def test_seed_summary() -> None:
+    record = _seed()
+    report_tokens = parse(dump_markdown(record))
+    tokens = parse(dump_summary(record))
+    assert raw_html_or_images(tokens) == []
+    assert [text for level, text in _headings(tokens) if level == 2] == ["At a glance", "Engagements", "Follow-ups"]
+    anchors = github_anchors(report_tokens)
+    hrefs = links(tokens)
+    assert hrefs[0] == "kono-russia-2000.md"
+    for href in hrefs[1:]:
+        page, anchor = href.split("#")
+        assert page == "kono-russia-2000.md", href
+        assert anchor in anchors, href
+    lines = all_text(tokens).splitlines()
+    engagements = [line for line in lines if " side: " in line]
+    assert len(engagements) == 4
+    assert engagements[0].startswith(
+        "Courtesy Call on President Putin by Foreign Minister Kono: 2 November 2000; Moscow (RU)"
+    )
+    due_at = re.compile(r"^[^(]*\((\d{4}-\d\d-\d\d)(?: to (\d{4}-\d\d-\d\d))?\):")
+    bounds = [m.groups() for m in map(due_at.match, lines) if m is not None]
+    assert len(bounds) == len([o for o in record["outcomes"] if "due" in o]) == 11
+    latest = [(last or first, first) for first, last in bounds]
+    follow_ups = [line for line in lines if due_at.match(line)]
+    assert latest == sorted(latest)
+    assert follow_ups[0].startswith("on 15 November (2000-11-15): A Japan-Russia Leaders Summit")
+    assert follow_ups[1].startswith("mid-November (2000-11-11 to 2000-11-20): A Japan-Russia Experts' Meeting")
+
+
+def test_summary_and_report_share_the_at_a_glance_block() -> None:
+    record = _seed()
+
+    def glance(text: str) -> str:
+        return text.split("## At a glance\n\n", 1)[1].split("\n\n", 1)[0]
+
+    assert glance(dump_summary(record)) == glance(dump_markdown(record))
+
+
+def test_golden_files_are_current() -> None:
+    record = _seed()
+    assert REPORT.read_text(encoding="utf-8") == dump_markdown(record), (
+        "examples/kono-russia-2000.md is stale; regenerate it with the command in the README"
+    )
+    assert SUMMARY.read_text(encoding="utf-8") == dump_summary(record), (
+        "examples/kono-russia-2000.summary.md is stale; regenerate it with the command in the README"
+    )
+
+
+def test_output_is_the_same_bytes_in_another_process() -> None:
+    script = (
+        "import json, sys; from visitexport import dump_markdown, dump_summary;"
+        "r = json.load(open(sys.argv[1])); sys.stdout.buffer.write((dump_markdown(r) + dump_summary(r)).encode())"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script, str(EXAMPLE)],
+            capture_output=True,
+            check=True,
+            env={"PYTHONHASHSEED": seed, "LC_ALL": "C"},
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert runs[0] == runs[1] == (dump_markdown(_seed()) + dump_summary(_seed())).encode()
+
+
+# --- hostile text ----------------------------------------------------------------
+
+
+def hostile_record() -> dict[str, Any]:
+    """The seed with our hostile texts in headings, labels, paragraphs, table cells and facts."""
+    record = _seed()
+    body = record["document"]["body"]
+    record["document"]["title"] = "<h1>Title</h1> | # [x](javascript:alert(1))"
+    body[1]["heading"] = "| Courtesy Call | <img src=x onerror=alert(1)> #"
+    body[1]["blocks"][0]["label"] = "<b>"
+    listing = body[1]["blocks"][0]["blocks"][0]
+    for n, item in enumerate(listing["items"]):
+        item["label"] = ["*", "#"][n % 2]
+    nested = listing["items"][0]["blocks"][1]
+    for item, text in zip(nested["items"], HOSTILE, strict=False):
+        item["blocks"][0]["text"] = text
+        item["label"] = "1)"
+    body.append(
+        {
+            "type": "table",
+            "header_rows": 1,
+            "rows": [HOSTILE[:3], HOSTILE[3:6], ["", "|", "\\|"]],
+        }
+    )
+    body.append(
+        {
+            "type": "list",
+            "items": [
+                {"label": label, "blocks": [{"type": "paragraph", "text": text}]}
+                for label, text in zip(
+                    ["-", "+", "1.", "(a)", ">", "[x]", "`", "\\", "|", "•"] * 4, HOSTILE, strict=False
+                )
+            ],
+        }
+    )
+    body.append(
+        {
+            "type": "list",
+            "items": [{"label": "-", "blocks": [{"type": "paragraph", "text": "a list right after a list"}]}],
+        }
+    )
+    body.extend({"type": "paragraph", "text": text} for text in HOSTILE)
+    assign_ids(body)
+    record["people"][0]["name"] = "Yohei | Kono <script>"
+    record["people"][1]["titles"][0]["normalised"] = "[President](javascript:alert(1))"
+    record["places"][0]["name"] = "![Moscow](http://example.com/x.png)"
+    record["engagements"][0]["name"] = "# Courtesy | call *"
+    record["outcomes"][1]["summary"] = "| col | col | <a href='javascript:alert(1)'>x</a>"
+    record["outcomes"][1]["due"]["printed"] = "before **the end** | of the year"
+    record["statements"][0]["summary"] = "`code` and <!-- html --> and [link][1]"
+    record["referenced_documents"][1]["title"] = "[Krasnoyarsk](http://evil.example) | Agreement"
+    return record
+
+
+def test_hostile_texts_render_as_literal_text() -> None:
+    record = hostile_record()
+    assert check_record(record) == []
+    tokens = _check_report(record)
+    hrefs = links(tokens)
+    assert all(h.startswith("#") for h in hrefs)
+    text = all_text(tokens)
+    for hostile in HOSTILE:
+        assert hostile in text
+    people = _table(tokens, "People")
+    assert all(len(row) == 3 for row in people)
+    assert people[1] == [
+        "Yohei | Kono <script>",
+        f"Minister for Foreign Affairs of Japan; Co-Chair of the {IGC}",
+        "JP",
+    ]
+    assert people[2][1] == "[President](javascript:alert(1)); President of the Russian Federation"
+    outcomes = _table(tokens, "Outcomes and follow-ups")
+    assert all(len(row) == 7 for row in outcomes)
+    assert outcomes[2][0] == "| col | col | <a href='javascript:alert(1)'>x</a>"
+    assert outcomes[2][4] == "before **the end** | of the year"
+    documents = _table(tokens, "Referenced documents")
+    assert documents[2][0] == "[Krasnoyarsk](http://evil.example) | Agreement"
+
+
+def test_hostile_summary_renders_as_literal_text() -> None:
+    record = hostile_record()
+    tokens = parse(dump_summary(record))
+    assert raw_html_or_images(tokens) == []
+    assert _headings(tokens)[0] == (1, record["document"]["title"])
+    anchors = github_anchors(parse(dump_markdown(record)))
+    for href in links(tokens)[1:]:
+        assert href.split("#")[1] in anchors
+    text = all_text(tokens)
+    assert (
+        "before **the end** | of the year (2000-11-04 to 2000-12-31): | col | col | <a href='javascript:alert(1)'>x</a>"
+        in text
+    )
+    assert "# Courtesy | call *" in text
+
+
+def test_links_come_only_from_the_release_url() -> None:
+    record = _seed()
+    record["release"]["url"] = "https://www.mofa.go.jp/region/europe/russia/fmv0011/visit_(1).html?a=1&amp;b=*x*"
+    tokens = _check_report(record)
+    external = [h for h in links(tokens) if not h.startswith("#")]
+    assert external == ["https://www.mofa.go.jp/region/europe/russia/fmv0011/visit_(1).html?a=1&amp;b=*x*"]
+    assert f"Source: {record['release']['url']}" in all_text(tokens)
+
+
+# --- escaping, for any text ----------------------------------------------------------
+
+_PIECES = [
+    *list("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ aZ09"),
+    *["\xa0", "\u3000", "\u2028", "\x85", "\x7f", "é", "\U0001f600", "\ufeff"],
+    *["www.", "http://x.y", "&amp;", "&#60;", "1.", "1)", "<a>", "a@b.co", "    ", "***", "---", "\\|"],
+]
+TEXTS = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=12).map("".join).filter(lambda t: bool(LINE.match(t)))
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(TEXTS, TEXTS)
+def test_any_line_of_text_survives_every_place(first: str, second: str) -> None:
+    b = md_text.block
+    source = "\n".join(
+        [
+            f"{b(first)}\n\n## {b(first)}\n",
+            f"| {b(first)} | {b(second)} |\n| --- | --- |\n| {b(second)} | {b(first)} |\n",
+            f"- {b(first)}\n  - {b(second)}\n\nx {md_text.inline(second)}\n",
+        ]
+    )
+    tokens = parse(source)
+    assert raw_html_or_images(tokens) == []
+    assert links(tokens) == []
+    assert [plain(t) for t in tokens if t.type == "inline"] == [
+        first,
+        first,
+        first,
+        second,
+        second,
+        first,
+        first,
+        second,
+        "x " + second,
+    ]
+    kinds = [t.type for t in tokens]
+    assert kinds.count("bullet_list_open") == 2
+    assert kinds.count("th_open") == 2
+    assert kinds.count("td_open") == 2
+
+
+@pytest.mark.parametrize("text", ["a\nb", "a\rb", "\tx", "x\x00"])
+def test_text_with_line_breaks_or_controls_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="control character"):
+        md_text.inline(text)
+
+
+def test_an_invalid_record_is_refused_before_rendering() -> None:
+    record = _seed()
+    record["document"]["body"][0]["text"] = "two\nlines"
+    with pytest.raises(InvalidRecordError):
+        dump_markdown(record)
+    with pytest.raises(InvalidRecordError):
+        dump_summary(record)
+
+
+# --- generated records ----------------------------------------------------------------
+
+_LABELS = st.sampled_from(
+    ["1.", "(1)", "-", "•", "(a)", "a.", "*", "#", "1)", "+", ">", "|", "<b>", "[x]", "\\", "`", "i.", "2000."]
+)
+_LINES = TEXTS | st.sampled_from(HOSTILE)
+
+
+@st.composite
+def _blocks(draw: st.DrawFn, depth: int = 0) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["paragraph", "table", "section", "list"] if depth < 3 else ["paragraph", "table"]))
+        if kind == "paragraph":
+            out.append({"type": "paragraph", "text": draw(_LINES)})
+        elif kind == "table":
+            width = draw(st.integers(1, 3))
+            cells = st.lists(_LINES | st.just(""), min_size=width, max_size=width)
+            rows = draw(st.lists(cells, min_size=1, max_size=3))
+            out.append({"type": "table", "header_rows": draw(st.integers(0, len(rows))), "rows": rows})
+        elif kind == "section":
+            section: dict[str, Any] = {"type": "section", "heading": draw(_LINES)}
+            if draw(st.booleans()):
+                section["label"] = draw(_LABELS)
+            if draw(st.booleans()):
+                section["blocks"] = draw(_blocks(depth + 1))
+            out.append(section)
+        else:
+            items = [
+                {"label": draw(_LABELS), "blocks": draw(_blocks(depth + 1))} for _ in range(draw(st.integers(1, 3)))
+            ]
+            out.append({"type": "list", "items": items})
+    return out
+
+
+def _check_summary(record: dict[str, Any]) -> None:
+    tokens = parse(dump_summary(record))
+    assert raw_html_or_images(tokens) == []
+    anchors = github_anchors(parse(dump_markdown(record)))
+    for href in links(tokens)[1:]:
+        assert href.split("#")[1] in anchors
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(_blocks(), _LINES)
+def test_generated_documents_render_exactly(blocks: list[dict[str, Any]], name: str) -> None:
+    record = _seed()
+    body = record["document"]["body"]
+    before = [b["id"] for b in body]
+    body.extend(blocks)
+    assign_ids(body)
+    assert [b["id"] for b in body[: len(before)]] == before
+    sections = [b["id"] for b in blocks if b["type"] == "section"]
+    if sections:
+        record["engagements"].append(
+            {
+                "id": "gen-engagement",
+                "kind": "meeting",
+                "name": name,
+                "status": "held",
+                "date": {"date": "2000-11-02"},
+                "sources": [sections[0]],
+            }
+        )
+    assert check_record(record) == []
+    render_text(record)  # the document layer is well formed
+    _check_report(record)
+    _check_summary(record)
+
+
+# Generating facts from the schema is slow (hypothesis-jsonschema): few examples, each with many facts.
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(GENERATED_FACTS)
+def test_facts_generated_from_the_schema_render_exactly(facts: dict[str, Any]) -> None:
+    record = splice(facts)
+    assert check_record(record) == []
+    tokens = _check_report(record)
+    _check_summary(record)
+    for title, key, field in (
+        ("People", "people", "name"),
+        ("Statements", "statements", "summary"),
+        ("Outcomes and follow-ups", "outcomes", "summary"),
+        ("Referenced documents", "referenced_documents", "title"),
+    ):
+        rows = _table(tokens, title)
+        assert len({len(row) for row in rows}) == 1
+        column = 2 if key == "statements" else 0
+        assert [row[column] for row in rows[1:]] == [thing[field] for thing in record[key]]
+
+
+# --- command line ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["--to", "md"], ["--to", "markdown"]])
+def test_convert_to_markdown(args: list[str]) -> None:
+    result = CliRunner().invoke(main, ["convert", str(EXAMPLE), *args])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == REPORT.read_text(encoding="utf-8")
+
+
+def test_convert_infers_markdown_from_the_extension_and_writes_the_summary(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["convert", str(EXAMPLE), "-o", str(tmp_path / "r.md")]).exit_code == 0
+    assert (tmp_path / "r.md").read_text(encoding="utf-8") == REPORT.read_text(encoding="utf-8")
+    assert (
+        runner.invoke(main, ["convert", str(EXAMPLE), "--summary", "-o", str(tmp_path / "s.markdown")]).exit_code == 0
+    )
+    assert (tmp_path / "s.markdown").read_text(encoding="utf-8") == SUMMARY.read_text(encoding="utf-8")
+
+
+def test_report_link_points_the_summary_elsewhere() -> None:
+    result = CliRunner().invoke(
+        main, ["convert", str(EXAMPLE), "--to", "md", "--summary", "--report-link", "../reports/kono (2000).md"]
+    )
+    assert result.exit_code == 0, result.output
+    hrefs = links(parse(result.stdout))
+    assert hrefs
+    assert all(h.startswith("../reports/kono (2000).md") for h in hrefs)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--to", "json", "--summary"], "--summary and --report-link go with --to md"),
+        (["--to", "md", "--report-link", "x.md"], "--report-link goes with --summary"),
+        (["--to", "md", "--summary", "--report-link", "javascript:alert(1)"], "relative path or an http(s) URL"),
+        (["--to", "md", "--summary", "--report-link", "<x>.md"], "angle brackets"),
+    ],
+)
+def test_summary_options_are_checked(args: list[str], message: str, tmp_path: Path) -> None:
+    out = tmp_path / "out.md"
+    out.write_text("keep me", encoding="utf-8")
+    result = CliRunner().invoke(main, ["convert", str(EXAMPLE), *args, "-o", str(out)])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert out.read_text(encoding="utf-8") == "keep me"
+
+
+def test_invalid_input_leaves_an_existing_report_alone(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(EXAMPLE.read_text(encoding="utf-8").replace('"2000-11-04"', '"2000-13-04"', 1), encoding="utf-8")
+    out = tmp_path / "out.md"
+    out.write_text("keep me", encoding="utf-8")
+    result = CliRunner().invoke(main, ["convert", str(bad), "-o", str(out)])
+    assert result.exit_code == 1
+    assert out.read_text(encoding="utf-8") == "keep me"
