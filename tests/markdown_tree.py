@@ -158,3 +158,106 @@ def raw_html_or_images(tokens: list[Token]) -> list[str]:
     for token in tokens:
         bad += [c.type for c in token.children or [] if c.type.startswith("html") or c.type == "image"]
     return bad
+
+
+# --- GitHub's own renderer (cmark-gfm) ---------------------------------------------------
+
+GFM_TAGS = frozenset(
+    [
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "p",
+        "ul",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "strong",
+        "a",
+    ]
+)
+#: Links GitHub makes from text shaped like an e-mail address, whatever the escaping (README: Markdown).
+GFM_EMAIL_LINKS = ("mailto:", "xmpp:")
+
+
+def gfm_html(text: str) -> Any:
+    """The HTML GitHub's cmark-gfm makes of `text` (raw HTML let through, so any would show), as an lxml tree."""
+    import cmarkgfm
+    import lxml.html
+    from cmarkgfm.cmark import Options
+
+    html = cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE)
+    return lxml.html.fragment_fromstring(html, create_parent="div")
+
+
+def gfm_tags(root: Any) -> set[str]:
+    return {str(element.tag) for element in root.iter() if isinstance(element.tag, str)}
+
+
+def gfm_links(root: Any) -> list[str]:
+    return [unquote(str(a.get("href"))) for a in root.iter("a")]
+
+
+def _facts_list(ul: Any) -> bool:
+    """Our fact lists: each item starts with a bold label (release text has none: it is escaped)."""
+    li = ul.find("li")
+    first = li[0] if len(li) else None
+    if first is not None and first.tag == "p" and not first.text and len(first):
+        first = first[0]  # a loose list's item
+    return not (li.text or "").strip("\n") and first is not None and first.tag == "strong"
+
+
+def gfm_item_text(li: Any) -> tuple[str, list[Any]]:
+    """A tight list item's own text (before any nested block) and the blocks after it."""
+    rest = list(li)
+    head = li.text or ""
+    while rest and rest[0].tag in ("a", "strong"):  # inline elements: the text goes on after them
+        head += rest[0].text_content() + (rest[0].tail or "")
+        rest = rest[1:]
+    return head.rstrip("\n"), rest
+
+
+def gfm_release_stream(root: Any) -> list[Entry]:
+    """`release_stream`, read from cmark-gfm's HTML instead of markdown-it's tokens."""
+    out: list[Entry] = []
+    children = list(root)
+    start = next(i for i, e in enumerate(children) if e.tag == "h2" and e.text_content() == "Release text")
+
+    def item(li: Any, depth: int) -> None:
+        head, rest = gfm_item_text(li)
+        if head:  # a tight item: its first line is the li's own text
+            out.append(("item", depth, head))
+        elif rest and rest[0].tag == "p":
+            out.append(("item", depth, rest[0].text_content()))
+            rest = rest[1:]
+        blocks(rest, depth)
+
+    def blocks(elements: list[Any], depth: int) -> None:
+        for element in elements:
+            tag = element.tag
+            if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                out.append(("heading", int(tag[1]), element.text_content()))
+            elif tag == "p":
+                out.append(("paragraph", depth, element.text_content()))
+            elif tag == "ul" and not _facts_list(element):
+                for li in element.findall("li"):
+                    item(li, depth + 1)
+            elif tag == "table":
+                rows = [[cell.text_content() for cell in tr] for tr in element.iter("tr")]
+                out.append(("table", depth, rows))
+
+    rest = []
+    for element in children[start + 1 :]:
+        if element.tag == "h2":
+            break
+        rest.append(element)
+    blocks(rest, 0)
+    return out

@@ -22,7 +22,22 @@ from visitexport.formats.md_summary import dump_summary
 from visitexport.formats.text_ import assign_ids, render_text
 from visitexport.validate import check_record
 
-from .markdown_tree import all_text, expected_stream, links, parse, plain, raw_html_or_images, release_stream
+from .markdown_tree import (
+    GFM_EMAIL_LINKS,
+    GFM_TAGS,
+    all_text,
+    expected_stream,
+    gfm_html,
+    gfm_item_text,
+    gfm_links,
+    gfm_release_stream,
+    gfm_tags,
+    links,
+    parse,
+    plain,
+    raw_html_or_images,
+    release_stream,
+)
 from .strategies import BASE, GENERATED_FACTS, splice
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,14 +130,21 @@ def _table(tokens: list[Any], title: str) -> list[list[str]]:
 
 
 def _check_report(record: dict[str, Any]) -> list[Any]:
+    """Parse the report with markdown-it-py and with GitHub's cmark-gfm: the same structure, text and links."""
     text = dump_markdown(record)
     tokens = parse(text)
     assert raw_html_or_images(tokens) == []
-    assert release_stream(tokens) == expected_stream(record)
+    expected = expected_stream(record)
+    assert release_stream(tokens) == expected
     anchors = github_anchors(tokens)
     url = record["release"].get("url")
     for href in links(tokens):
         assert (href.startswith("#") and href[1:] in anchors) or href == url, href
+    root = gfm_html(text)
+    assert gfm_tags(root) <= GFM_TAGS
+    assert gfm_release_stream(root) == expected
+    for href in gfm_links(root):
+        assert (href.startswith("#") and href[1:] in anchors) or href == url or href.startswith(GFM_EMAIL_LINKS), href
     return tokens
 
 
@@ -456,6 +478,12 @@ def test_any_line_of_text_survives_every_place(first: str, second: str) -> None:
         second,
         "x " + second,
     ]
+    root = gfm_html(source)
+    assert gfm_tags(root) <= GFM_TAGS
+    assert all(href.startswith(GFM_EMAIL_LINKS) for href in gfm_links(root))
+    # A tight item's own text comes before its nested list, as the element's text.
+    cells = [gfm_item_text(e)[0] if e.tag == "li" else e.text_content() for e in root.iter("p", "h2", "th", "td", "li")]
+    assert cells == [first, first, first, second, second, first, first, second, "x " + second]
     kinds = [t.type for t in tokens]
     assert kinds.count("bullet_list_open") == 2
     assert kinds.count("th_open") == 2
@@ -513,8 +541,10 @@ def _blocks(draw: st.DrawFn, depth: int = 0) -> list[dict[str, Any]]:
 
 
 def _check_summary(record: dict[str, Any]) -> None:
-    tokens = parse(dump_summary(record))
+    text = dump_summary(record)
+    tokens = parse(text)
     assert raw_html_or_images(tokens) == []
+    assert gfm_tags(gfm_html(text)) <= GFM_TAGS
     anchors = github_anchors(parse(dump_markdown(record)))
     for href in links(tokens)[1:]:
         assert href.split("#")[1] in anchors

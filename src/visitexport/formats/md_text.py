@@ -74,9 +74,7 @@ def link(text: str, url: str) -> str:
     """A link to an http(s) `url` (already validated as one), showing `text`."""
     if not re.fullmatch(r"https?://[^\x00-\x20\x7f<>\\]+", url):
         raise ValueError(f"not an http(s) URL: {url!r}")
-    # In <...> a destination may hold parentheses and spaces; '&' would start a character reference.
-    destination = url.replace("&", "\\&")
-    return f"[{inline(text)}](<{destination}>)"
+    return f"[{inline(text)}]({_angled(url)})"
 
 
 def slug(text: str) -> str:
@@ -92,4 +90,10 @@ def destination(target: str) -> str:
         raise ValueError(f"a link target cannot hold control characters or angle brackets: {target!r}")
     if scheme is not None and scheme.group(0).lower() not in ("http:", "https:"):
         raise ValueError(f"a link target must be a relative path or an http(s) URL: {target!r}")
-    return "<" + target.replace("\\", "\\\\").replace("&", "\\&") + ">"
+    return _angled(target)
+
+
+def _angled(target: str) -> str:
+    # In <...> a destination may hold parentheses and spaces. '&' becomes '&amp;', not '\&':
+    # cmark-gfm decodes character references before backslash escapes there, markdown-it after.
+    return "<" + target.replace("\\", "\\\\").replace("&", "&amp;") + ">"
