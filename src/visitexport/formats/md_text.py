@@ -27,15 +27,14 @@ import unicodedata
 
 __all__ = ["block", "destination", "inline", "link", "slug"]
 
-# Backslash-escaped wherever they occur.
-_ALWAYS = frozenset("\\`*_[]<>|~#${}")
+# Backslash-escaped: markup characters wherever they occur, '&' where it could start a character
+# reference, and the ':' of '://', the '.' of 'www.' and '@', which GitHub's autolinks look for.
+_ESCAPE = re.compile(r"[\\`*_\[\]<>|~#${}@]|&(?=[#A-Za-z0-9])|(?<=[A-Za-z0-9]):(?=//)|(?i:(?<=www))\.")
 # Stripped from both ends of paragraphs, headings and cells by some renderers
 # (markdown-it trims JavaScript's white space; U+FEFF too, for safety).
 _EDGE_SPACE = frozenset(
     "\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
-_ENTITY_START = re.compile(r"&(?=[#A-Za-z0-9])")
-_AUTOLINK = re.compile(r"(?<=[A-Za-z0-9]):(?=//)|(?i:(?<=www))\.|@")
 _LIST_NUMBER = re.compile(r"^([0-9]+)([.)])")
 _CONTROL = re.compile(r"[\x00-\x1f]")
 
@@ -48,9 +47,7 @@ def inline(text: str) -> str:
     """`text` escaped for any place inside a line (not at the start of a block)."""
     if _CONTROL.search(text):
         raise ValueError(f"text with a control character cannot be written as Markdown: {text!r}")
-    out = "".join("\\" + c if c in _ALWAYS else c for c in text)
-    out = _ENTITY_START.sub(r"\\&", out)
-    out = _AUTOLINK.sub(lambda m: "\\" + m.group(0), out)
+    out = _ESCAPE.sub(r"\\\g<0>", text)
     start = 0
     while start < len(out) and out[start] in _EDGE_SPACE:
         start += 1
