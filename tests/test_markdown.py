@@ -1,4 +1,4 @@
-"""Markdown report and summary, proved by parsing them with a CommonMark parser (markdown-it-py)."""
+"""Markdown report and summary, proved by parsing them: markdown-it-py (CommonMark) and cmark-gfm (GitHub)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import copy
 import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,11 @@ from hypothesis import strategies as st
 from visitexport import InvalidRecordError
 from visitexport.cli import main
 from visitexport.formats import md_text
+from visitexport.formats.md_facts import Facts
 from visitexport.formats.md_report import dump_markdown
 from visitexport.formats.md_summary import dump_summary
 from visitexport.formats.text_ import assign_ids, render_text
+from visitexport.schema import load_schema
 from visitexport.validate import check_record
 
 from .markdown_tree import (
@@ -87,6 +90,9 @@ HOSTILE = [
     "trailing backslash \\",
     "[a]: http://example.com",
     "<!-- comment -->",
+    "See example.com or //example.org/x for details",
+    "ftp://example.com/file and xmpp:someone",
+    "- [ ] task list",
 ]
 
 
@@ -99,11 +105,22 @@ def _headings(tokens: list[Any]) -> list[tuple[int, str]]:
 
 
 def github_anchors(tokens: list[Any]) -> set[str]:
-    """The ids GitHub gives these headings (written here independently of the product's `slug`)."""
+    """The ids GitHub gives these headings, written here from github-slugger's rules, not the product's code.
+
+    Dropped: other numbers, punctuation but '-' and connectors, symbols (unless alphabetic),
+    controls, format, private-use and separators but ' '; then spaces become '-'.
+    """
+    dropped = re.compile(r"^(No|P[edfios]|S[cmk]|C[cfon]|Z[lp])$")
     seen: dict[str, int] = {}
     out = set()
     for _, text in _headings(tokens):
-        base = re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
+        kept = []
+        for char in text.lower():
+            category = unicodedata.category(char)
+            symbol = category == "So" and "LETTER" not in unicodedata.name(char, "")
+            if char in " -" or not (dropped.match(category) or symbol or category == "Zs"):
+                kept.append(char)
+        base = "".join(kept).replace(" ", "-")
         anchor = base
         while anchor in seen:
             seen[base] += 1
@@ -184,12 +201,14 @@ def test_seed_report_layout() -> None:
     assert (3, "1. Courtesy Call on President Putin by Foreign Minister Kono (2 November)") in headings
     assert (4, "(2) Peace Treaty") in headings
     text = all_text(tokens)
-    assert "Published: 4 November 2000 (2000-11-04)" in text
+    assert "Published: 4 November 2000" in text
+    assert "Source: not recorded" in text
     assert "Issuer: Ministry of Foreign Affairs (JP)" in text
     assert "Principal: Yohei Kono, Minister for Foreign Affairs of Japan" in text
     assert "Period: 1 November 2000 to 4 November 2000 (as printed: From 1 to 4 November 2000)" in text
-    assert "Engagements: 3 (and 1 within them)" in text
-    assert "Outcomes: 27, of which 11 with a due date (follow-ups)" in text
+    assert "Visit: outbound (from JP), completed" in text
+    assert "Engagements: 3, with 1 sub-engagement" in text
+    assert "Outcomes: 27, of which 11 follow-ups (what happens next)" in text
 
 
 def test_each_engagement_heading_is_followed_by_its_date_place_and_sides() -> None:
@@ -215,7 +234,7 @@ def test_each_engagement_heading_is_followed_by_its_date_place_and_sides() -> No
             f"3. Fourth Meeting of the {IGC} (2 November)",
             [
                 "JP side: Yohei Kono (Foreign Minister, co-chair)",
-                "Part of it: Signing ceremony on 2 November 2000 (signing ceremony, held)",
+                "Within it: Signing ceremony (held)",
             ],
         ),
     ):
@@ -253,18 +272,19 @@ def test_tables_hold_people_outcomes_and_documents() -> None:
     ]
     assert len(people) == len(record["people"]) + 1
     outcomes = _table(tokens, "Outcomes and follow-ups")
-    assert outcomes[0] == ["What", "Kind", "Parties", "Addressed to", "Due (as printed)", "Due (bounds)", "Source"]
+    assert outcomes[0] == ["What", "Kind", "Parties", "Due (as printed)", "Due (bounds)", "Source"]
     assert [row[0] for row in outcomes[1:]] == [o["summary"] for o in record["outcomes"]]
     summit = outcomes[1 + [o["id"] for o in record["outcomes"]].index("o-leaders-summit")]
     assert summit == [
         record["outcomes"][8]["summary"],
         "planned meeting",
         "JP, RU",
-        "",
         "on 15 November",
         "2000-11-15",
         "2. (2) 1.",
     ]
+    invitation = outcomes[1 + [o["id"] for o in record["outcomes"]].index("o-sergeyev-invitation")]
+    assert invitation[2] == "JP, to Igor Sergeyev"
     documents = _table(tokens, "Referenced documents")
     assert documents[1][:4] == [
         record["referenced_documents"][0]["title"],
@@ -386,6 +406,10 @@ def hostile_record() -> dict[str, Any]:
     record["people"][1]["titles"][0]["normalised"] = "[President](javascript:alert(1))"
     record["places"][0]["name"] = "![Moscow](http://example.com/x.png)"
     record["engagements"][0]["name"] = "# Courtesy | call *"
+    igc = next(o for o in record["organisations"] if o["id"] == "igc")
+    igc["name"] = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) *em*"
+    igc["abbreviation"] = "| x |"
+    record["engagements"][2]["participants"][0]["side"] = "igc"
     record["outcomes"][1]["summary"] = "| col | col | <a href='javascript:alert(1)'>x</a>"
     record["outcomes"][1]["due"]["printed"] = "before **the end** | of the year"
     record["statements"][0]["summary"] = "`code` and <!-- html --> and [link][1]"
@@ -411,9 +435,9 @@ def test_hostile_texts_render_as_literal_text() -> None:
     ]
     assert people[2][1] == "[President](javascript:alert(1)); President of the Russian Federation"
     outcomes = _table(tokens, "Outcomes and follow-ups")
-    assert all(len(row) == 7 for row in outcomes)
+    assert all(len(row) == 6 for row in outcomes)
     assert outcomes[2][0] == "| col | col | <a href='javascript:alert(1)'>x</a>"
-    assert outcomes[2][4] == "before **the end** | of the year"
+    assert outcomes[2][3] == "before **the end** | of the year"
     documents = _table(tokens, "Referenced documents")
     assert documents[2][0] == "[Krasnoyarsk](http://evil.example) | Agreement"
 
@@ -422,7 +446,7 @@ def test_hostile_summary_renders_as_literal_text() -> None:
     record = hostile_record()
     tokens = parse(dump_summary(record))
     assert raw_html_or_images(tokens) == []
-    assert _headings(tokens)[0] == (1, record["document"]["title"])
+    assert _headings(tokens)[0] == (1, "Summary: " + record["document"]["title"])
     anchors = github_anchors(parse(dump_markdown(record)))
     for href in links(tokens)[1:]:
         assert href.split("#")[1] in anchors
@@ -434,6 +458,29 @@ def test_hostile_summary_renders_as_literal_text() -> None:
     assert "# Courtesy | call *" in text
 
 
+@pytest.mark.parametrize(
+    ("heading", "anchor"),
+    [
+        ("Area km²", "area-km"),
+        ("Agenda ①", "agenda-"),
+        ("a‿b", "a‿b"),
+        ("Ⓐ plan", "ⓐ-plan"),
+        ("Caf\u00e9 \u2013 talks", "caf\u00e9--talks"),
+    ],
+)
+def test_anchors_follow_github(heading: str, anchor: str) -> None:
+    assert md_text.slug(heading) == anchor
+
+
+def test_a_url_with_white_space_at_its_end_keeps_it() -> None:
+    record = _seed()
+    record["release"]["url"] = "https://example.org/page\u00a0"
+    assert check_record(record) == []
+    text = dump_markdown(record)
+    assert [h for h in links(parse(text)) if not h.startswith("#")] == [record["release"]["url"]]
+    assert [h for h in gfm_links(gfm_html(text)) if not h.startswith("#")] == [record["release"]["url"]]
+
+
 def test_links_come_only_from_the_release_url() -> None:
     record = _seed()
     record["release"]["url"] = "https://www.mofa.go.jp/region/europe/russia/fmv0011/visit_(1).html?a=1&amp;b=*x*"
@@ -443,12 +490,82 @@ def test_links_come_only_from_the_release_url() -> None:
     assert f"Source: {record['release']['url']}" in all_text(tokens)
 
 
+def test_dates_are_as_printed_only_when_printed() -> None:
+    record = _seed()
+    engagement = record["engagements"][0]
+    del engagement["date"]["printed"]
+    engagement["end_date"] = {"printed": "the next days", "earliest": "2000-11-03", "latest": "2000-11-04"}
+    summit = next(o for o in record["outcomes"] if o["id"] == "o-leaders-summit")
+    del summit["due"]["printed"]
+    record["outcomes"].append(
+        {
+            "id": "o-undated",
+            "kind": "follow_up",
+            "summary": "Both sides will keep in touch.",
+            "quote": "Foreign Minister Kono",
+            "parties": ["JP", "RU"],
+            "sources": ["s1.s1.l1.i1"],
+        }
+    )
+    assert check_record(record) == []
+    tokens = _check_report(record)
+    text = all_text(tokens)
+    assert "Date: 2 November 2000 to the next days (2000-11-03 to 2000-11-04)" in text
+    assert "as printed: 2 November)" not in text.split("Courtesy Call on President Putin by Foreign Minister Kono")[1]
+    outcomes = _table(tokens, "Outcomes and follow-ups")
+    row = outcomes[1 + [o["id"] for o in record["outcomes"]].index("o-leaders-summit")]
+    assert row[3:5] == ["", "2000-11-15"]
+    assert "Outcomes: 28, of which 12 follow-ups (what happens next)" in text
+    summary = all_text(parse(dump_summary(record))).splitlines()
+    follow_ups = [line for line in summary if "): " in line or line.startswith("no date given")]
+    assert len(follow_ups) == 12
+    assert follow_ups[0].startswith("15 November 2000 (2000-11-15): A Japan-Russia Leaders Summit")
+    assert follow_ups[-1].startswith("no date given: Both sides will keep in touch. (JP, RU; 1. (1) 1.)")
+
+
+def test_engagement_facts_in_words() -> None:
+    record = _seed()
+    engagement = record["engagements"][1]
+    engagement["duration"] = "PT2H30M"
+    engagement["times"] = [{"start": "10:00", "end": "12:30", "utc_offset": "+03:00", "printed": "from 10 a.m."}]
+    engagement["occasion"] = "on the margins of *something*"
+    assert check_record(record) == []
+    text = all_text(_check_report(record))
+    assert "Duration: 2 hours 30 minutes" in text
+    assert "Time: 10:00-12:30 UTC+03:00 (as printed: from 10 a.m.)" in text
+    assert "Occasion: on the margins of *something*" in text
+
+
+def test_engagements_without_a_section_get_their_own_heading() -> None:
+    record = _seed()
+    record["engagements"].append(
+        {
+            "id": "lunch",
+            "kind": "working_lunch",
+            "status": "held",
+            "date": {"date": "2000-11-03"},
+            "participants": [{"person": "ivanov", "side": "RU", "role": "host"}],
+            "sources": ["p1", "s2.s1.l1.i1"],
+        }
+    )
+    assert check_record(record) == []
+    tokens = _check_report(record)
+    headings = _headings(tokens)
+    assert (2, "Other engagements") in headings
+    assert (3, "Working lunch on 3 November 2000") in headings
+    text = all_text(tokens)
+    assert "Release text: paragraph 1, 2. (1) 1." in text
+    summary = parse(dump_summary(record))
+    assert "kono-russia-2000.md#working-lunch-on-3-november-2000" in links(summary)
+
+
 # --- escaping, for any text ----------------------------------------------------------
 
 _PIECES = [
     *list("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ aZ09"),
     *["\xa0", "\u3000", "\u2028", "\x85", "\x7f", "é", "\U0001f600", "\ufeff"],
     *["www.", "http://x.y", "&amp;", "&#60;", "1.", "1)", "<a>", "a@b.co", "    ", "***", "---", "\\|"],
+    *["example.com", "//example.org/x", "a.bc", "xmpp:", "mailto:", "ftp://", "[ ]", "①", "²", "‿"],
 ]
 TEXTS = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=12).map("".join).filter(lambda t: bool(LINE.match(t)))
 
@@ -597,6 +714,92 @@ def test_facts_generated_from_the_schema_render_exactly(facts: dict[str, Any]) -
         assert [row[column] for row in rows[1:]] == [thing[field] for thing in record[key]]
 
 
+_SCHEMA = load_schema()["$defs"]
+_BLOCK_IDS = sorted(Facts(BASE).blocks)
+_SEED_PEOPLE = [p["id"] for p in BASE["people"]]
+
+
+@st.composite
+def _engagement(draw: st.DrawFn, ident: str, day: dict[str, Any] | None = None, depth: int = 0) -> dict[str, Any]:
+    """An engagement built from the schema's own lists, its texts hostile, its references resolved."""
+    props = _SCHEMA["engagement"]["properties"]
+    if day is None:
+        exact = {"date": draw(st.sampled_from(["2000-11-01", "2000-11-02", "2000-11-03"]))}
+        if draw(st.booleans()):
+            exact["printed"] = draw(_LINES)
+        fuzzy = {"printed": draw(_LINES), "earliest": "2000-11-01", "latest": "2000-11-02"}
+        day = draw(st.sampled_from([exact, fuzzy]))
+    engagement: dict[str, Any] = {
+        "id": ident,
+        "kind": draw(st.sampled_from(props["kind"]["enum"])),
+        # Every day drawn is before the release, which a planned engagement cannot be (date.status).
+        "status": draw(st.sampled_from([s for s in props["status"]["enum"] if s != "planned"])),
+        "date": day,
+    }
+    if draw(st.booleans()):
+        engagement["name"] = draw(_LINES)
+    if depth == 0 and draw(st.booleans()):
+        engagement["end_date"] = {"date": "2000-11-04"}
+    if draw(st.booleans()):
+        clock = {"start": "10:00", "end": "11:30", "utc_offset": "+03:00"}
+        if draw(st.booleans()):
+            clock["printed"] = draw(_LINES)
+        engagement["times"] = [clock]
+    if draw(st.booleans()):
+        engagement["duration"] = draw(st.sampled_from(["PT1M", "PT55M", "PT1H", "PT2H30M"]))
+    if draw(st.booleans()):
+        engagement["place"] = "moscow"
+    if draw(st.booleans()):
+        engagement["occasion"] = draw(_LINES)
+    people = draw(st.lists(st.sampled_from(_SEED_PEOPLE), max_size=3, unique=True))
+    if people:
+        engagement["participants"] = []
+        for person in people:
+            participant: dict[str, Any] = {
+                "person": person,
+                "side": draw(st.sampled_from(["JP", "RU", "apec"])),
+                "role": draw(st.sampled_from(_SCHEMA["participant"]["properties"]["role"]["enum"])),
+            }
+            if draw(st.booleans()):
+                participant["title"] = {"printed": draw(_LINES), "normalised": draw(_LINES)}
+            engagement["participants"].append(participant)
+    engagement["sources"] = draw(st.lists(st.sampled_from(_BLOCK_IDS), min_size=1, max_size=3, unique=True))
+    if depth == 0 and draw(st.booleans()):
+        subs = draw(st.integers(1, 2))
+        engagement["engagements"] = [draw(_engagement(f"{ident}-{n}", day, 1)) for n in range(subs)]
+    return engagement
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(st.integers(0, 1), min_size=1, max_size=4), st.data())
+def test_generated_engagements_and_hostile_facts_render_exactly(shape: list[int], data: st.DataObject) -> None:
+    record = _seed()
+    record["engagements"] = [data.draw(_engagement(f"gen-{n}")) for n, _ in enumerate(shape)]
+    for key, field in (
+        ("people", "name"),
+        ("places", "name"),
+        ("organisations", "name"),
+        ("statements", "summary"),
+        ("outcomes", "summary"),
+        ("referenced_documents", "title"),
+    ):
+        for thing in record[key]:
+            if data.draw(st.booleans()):
+                thing[field] = data.draw(_LINES)
+    for statement in record["statements"]:
+        statement.pop("engagement", None)
+    for outcome in record["outcomes"]:
+        outcome.pop("engagement", None)
+    assert check_record(record) == []
+    tokens = _check_report(record)
+    _check_summary(record)
+    every = list(record["engagements"]) + [s for e in record["engagements"] for s in e.get("engagements", [])]
+    summary_links = links(parse(dump_summary(record)))
+    assert len([h for h in summary_links if "#" in h]) >= len(every)
+    people = _table(tokens, "People")
+    assert [row[0] for row in people[1:]] == [p["name"] for p in record["people"]]
+
+
 # --- command line ------------------------------------------------------------------------
 
 
@@ -633,7 +836,11 @@ def test_report_link_points_the_summary_elsewhere() -> None:
         (["--to", "json", "--summary"], "--summary and --report-link go with --to md"),
         (["--to", "md", "--report-link", "x.md"], "--report-link goes with --summary"),
         (["--to", "md", "--summary", "--report-link", "javascript:alert(1)"], "relative path or an http(s) URL"),
-        (["--to", "md", "--summary", "--report-link", "<x>.md"], "angle brackets"),
+        (["--to", "md", "--summary", "--report-link", "<x>.md"], "without surrounding space"),
+        (["--to", "md", "--summary", "--report-link", " javascript:alert(1)"], "without surrounding space"),
+        (["--to", "md", "--summary", "--report-link", ""], "without surrounding space"),
+        (["--to", "md", "--summary", "--report-link", "r.md#top"], "without surrounding space"),
+        (["--to", "md", "--summary", "--report-link", "//evil.example/x.md"], "relative path or an http(s) URL"),
     ],
 )
 def test_summary_options_are_checked(args: list[str], message: str, tmp_path: Path) -> None:

@@ -61,6 +61,14 @@ def test_month_periods_name_real_days_in_messages(example: dict[str, Any]) -> No
     assert not any("-31" in f.message for f in findings)
 
 
+@pytest.mark.parametrize(("start", "end"), [("2000-11-01", "2000-11-31"), ("2000-02-30", "2000-03")])
+def test_period_days_must_exist(example: dict[str, Any], start: str, end: str) -> None:
+    record = copy.deepcopy(example)
+    record["visit"]["period"] = {"start": start, "end": end}
+    assert [f.rule for f in semantic.check(record)] == ["date.calendar"]
+    assert not _clean(record)
+
+
 def test_nesting_past_the_limit_in_a_valid_shape(example: dict[str, Any]) -> None:
     record = copy.deepcopy(example)
     block: dict[str, Any] = {"id": "deep", "type": "paragraph", "text": "x"}

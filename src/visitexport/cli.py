@@ -24,7 +24,7 @@ from .convert import ALIASES, FORMATS, format_for_path, input_format, read_recor
 from .errors import InvalidRecordError, ToolError
 from .files import STDIO, expand, read_input, same_file, write_atomic
 from .formats.md_summary import dump_summary
-from .formats.md_text import destination
+from .formats.md_text import check_link_target
 from .json_ import MAX_BYTES
 from .schema import schema_bytes
 
@@ -220,7 +220,7 @@ def convert(
         raise click.UsageError("--report-link goes with --summary")
     if report_link is not None:
         try:
-            destination(report_link)
+            check_link_target(report_link)
         except ValueError as exc:
             raise click.UsageError(f"--report-link: {exc}") from None
     if target == "xlsx" and output == STDIO and _stdout_is_terminal():

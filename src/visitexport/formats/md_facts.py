@@ -10,7 +10,20 @@ import datetime
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-__all__ = ["Facts", "Place", "engagements", "human_date", "kind_words", "when_bounds", "when_words"]
+__all__ = [
+    "FOLLOW_UP_KINDS",
+    "Facts",
+    "Place",
+    "Thing",
+    "duration_words",
+    "engagements",
+    "human_date",
+    "is_follow_up",
+    "kind_words",
+    "when_bounds",
+    "when_text",
+    "when_words",
+]
 
 Thing = dict[str, Any]
 
@@ -42,9 +55,32 @@ def human_date(value: str) -> str:
     return f"{day} {month} {parts[0]}"
 
 
+_HYPHENATED = {"co_chair": "co-chair", "follow_up": "follow-up"}
+
+#: Outcome kinds that are follow-ups even without a due date.
+FOLLOW_UP_KINDS = ("follow_up", "planned_meeting")
+
+
 def kind_words(kind: str) -> str:
     """An enumerated value in words: 'courtesy_call' as 'courtesy call', 'co_chair' as 'co-chair'."""
-    return "co-chair" if kind == "co_chair" else kind.replace("_", " ")
+    return _HYPHENATED.get(kind, kind.replace("_", " "))
+
+
+def is_follow_up(outcome: Thing) -> bool:
+    """What happens next: an outcome with a due date, or a follow-up or planned meeting without one."""
+    return "due" in outcome or outcome["kind"] in FOLLOW_UP_KINDS
+
+
+def duration_words(duration: str) -> str:
+    """'PT2H30M' as '2 hours 30 minutes' (the schema allows hours and minutes only)."""
+    hours, _, minutes = duration[2:].rpartition("H")
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour" + ("s" if hours != "1" else ""))
+    if minutes:
+        number = minutes.rstrip("M")
+        parts.append(f"{number} minute" + ("s" if number != "1" else ""))
+    return " ".join(parts)
 
 
 def when_words(when: Thing) -> str:
@@ -53,6 +89,14 @@ def when_words(when: Thing) -> str:
     if printed is not None:
         return printed
     return human_date(when["date"])
+
+
+def when_text(when: Thing) -> str:
+    """A date for a reader: '2 November 2000 (as printed: 2 November)', or 'mid-December (2000-12-11 to 2000-12-20)'."""
+    if "date" not in when:
+        return f"{when['printed']} ({when_bounds(when)})"
+    words = human_date(when["date"])
+    return f"{words} (as printed: {when['printed']})" if "printed" in when else words
 
 
 def when_bounds(when: Thing) -> str:
@@ -72,10 +116,26 @@ def engagements(record: Thing) -> Iterator[tuple[Thing, Thing | None]]:
 
 
 class Place(NamedTuple):
-    """Where a block sits: its enclosing sections (outermost first) and its citation by printed labels."""
+    """Where a block sits: its enclosing sections (outermost first), its printed labels, and a fallback name."""
 
     sections: tuple[Thing, ...]
     labels: tuple[str, ...]
+    #: 'paragraph 2': the block's kind and its number among its siblings of that kind.
+    name: str
+
+
+def _item_labels(items: list[Thing]) -> list[str]:
+    """Items' labels, told apart by their number where a label repeats ('-[2]' is the second '-')."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item["label"]] = counts.get(item["label"], 0) + 1
+    seen: dict[str, int] = {}
+    out = []
+    for item in items:
+        label = item["label"]
+        seen[label] = seen.get(label, 0) + 1
+        out.append(f"{label}[{seen[label]}]" if counts[label] > 1 else label)
+    return out
 
 
 class Facts:
@@ -97,20 +157,23 @@ class Facts:
         stack: list[tuple[list[Thing], tuple[Thing, ...], tuple[str, ...], str]] = [(blocks, sections, labels, "")]
         while stack:
             group, outer, cited, parent = stack.pop()
+            kinds: dict[str, int] = {}
             for block in group:
                 self.blocks[block["id"]] = block
                 if parent:
                     self.parent[block["id"]] = parent
+                kinds[block["type"]] = kinds.get(block["type"], 0) + 1
                 own = (*cited, block["label"]) if block["type"] == "section" and "label" in block else cited
-                self.places[block["id"]] = Place(outer, own)
+                self.places[block["id"]] = Place(outer, own, f"{block['type']} {kinds[block['type']]}")
                 if block["type"] == "section":
                     stack.append((block.get("blocks", []), (*outer, block), own, block["id"]))
                 elif block["type"] == "list":
-                    for item in block["items"]:
+                    item_labels = _item_labels(block["items"])
+                    for n, (item, label) in enumerate(zip(block["items"], item_labels, strict=True), 1):
                         self.blocks[item["id"]] = item
                         self.parent[item["id"]] = block["id"]
-                        self.places[item["id"]] = Place(outer, (*cited, item["label"]))
-                        stack.append((item["blocks"], outer, (*cited, item["label"]), item["id"]))
+                        self.places[item["id"]] = Place(outer, (*cited, label), f"item {n}")
+                        stack.append((item["blocks"], outer, (*cited, label), item["id"]))
 
     def outermost(self, sources: list[str]) -> list[str]:
         """`sources` without those inside another of them (an item's paragraph when the item is cited)."""
@@ -160,21 +223,36 @@ class Facts:
         titles = person.get("titles", [])
         return f"{person['name']}, {titles[0]['normalised']}" if titles else str(person["name"])
 
-    def engagement_title(self, engagement: Thing) -> str:
-        """An engagement's name, else its kind and date: 'Meeting on 3 November 2000'."""
+    def engagement_title(self, engagement: Thing, *, with_date: bool = True) -> str:
+        """An engagement's name, else its kind (and date): 'Meeting on 3 November 2000'."""
         name: str | None = engagement.get("name")
         if name is not None:
             return name
+        kind = kind_words(engagement["kind"]).capitalize()
+        if not with_date:
+            return kind
         when = engagement["date"]
-        day = human_date(when["date"]) if "date" in when else when["printed"]
-        return f"{kind_words(engagement['kind']).capitalize()} on {day}"
+        return f"{kind} on {human_date(when['date']) if 'date' in when else when['printed']}"
+
+    def sides(self, engagement: Thing) -> list[tuple[str, list[Thing]]]:
+        """Participants by side: the issuing country's side first, then in the order they appear."""
+        sides: dict[str, list[Thing]] = {}
+        for participant in engagement.get("participants", []):
+            sides.setdefault(participant["side"], []).append(participant)
+        home = self.record["release"]["country"]
+        return sorted(sides.items(), key=lambda pair: pair[0] != home)
+
+    def parties_to(self, thing: Thing) -> str:
+        """Parties, and whom they address: 'JP, to Igor Sergeyev'."""
+        who = self.parties(thing["parties"])
+        return f"{who}, to {self.parties(thing['addressees'])}" if "addressees" in thing else who
 
     def cite(self, block_id: str) -> str:
-        """A block cited by the printed labels above it ('2. (1) 2. 1.'), else its section's heading, else its id."""
+        """A block cited by its printed labels ('2. (1) 2. 1.'), else its section's heading, else 'paragraph 1'."""
         place = self.places[block_id]
         if place.labels:
             return " ".join(place.labels)
         block = self.blocks[block_id]
         if block.get("type") == "section":
             return str(block["heading"])
-        return str(place.sections[-1]["heading"]) if place.sections else block_id
+        return str(place.sections[-1]["heading"]) if place.sections else place.name

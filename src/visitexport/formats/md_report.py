@@ -2,54 +2,58 @@
 
 Mapping contract (record -> report; a rendering, not read back):
 
-- ``# title`` (the document's title line), then the release's metadata
-  (publication date, issuer, language, source link when the record has an
-  http(s) ``release.url``: the only link made from data);
-- ``## At a glance``: principals, direction and status, countries, places,
-  period, how many engagements, people, outcomes and follow-ups;
-- ``## Release text``: the document body in reading order, every block once.
-  Sections are headings (``###`` for top-level sections, one level deeper per
-  nesting, ``######`` at most) with their printed label kept in the text. Lists
-  are bullet lists whose items begin with their printed label as literal text
-  (``1.``, ``(a)``, ``-``, ``•``), so no renderer renumbers them; an item's
-  first paragraph shares the label's line, nested lists follow it directly and
-  continuation paragraphs follow, indented, inside the item. Adjacent lists
-  alternate ``-`` and ``+`` so they stay apart; tables are GFM tables (an empty
-  header row when the table has none; header rows after the first become body
-  rows). The document's footer (a navigation line) is left out;
+- ``# title`` (the document's title line), then the release's metadata: when it
+  was published, by whom, its language, and its source: a link when the record
+  has a ``release.url`` (an http(s) address: the only link made from data);
+- ``## At a glance``: principals, the kind, direction and status of the visit,
+  countries, places, period, how many engagements, people, outcomes and
+  follow-ups (`md_facts.is_follow_up`);
+- ``## Release text``: the document body in reading order, every block once
+  (`md_release`); the footer (a navigation line) is left out;
 - an engagement whose sources include a section gets that section (the first
   one not already taken) as its heading, followed by a ``*`` list of its facts:
-  name and kind, date, times, place, occasion, participants by side, and its
-  sub-engagements that have no section of their own; engagements with no
-  section get a heading under ``## Other engagements``;
+  name and kind, date, times, duration, place, occasion, participants by side
+  (the issuing country's first), and its sub-engagements that have no section
+  of their own, nested; engagements with no section get a heading under
+  ``## Other engagements``, with links to their source blocks;
 - ``## People``, ``## Statements``, ``## Outcomes and follow-ups`` and
-  ``## Referenced documents`` tables; a source column links each row to the
-  section that holds its source blocks.
+  ``## Referenced documents`` tables; a source column cites each row's source
+  blocks by their printed labels and links to the section holding them.
 
-Anchors are the ids GitHub gives headings (`md_text.slug`, made unique with
-``-1``, ``-2`` as GitHub does). All record text goes through `md_text`, so it
-renders as exactly that text. `report` also returns the anchors, for the
-summary.
+Anchors are the ids GitHub gives headings (`md_page.Page.heading`). All record
+text goes through `md_text`, so it renders as exactly that text.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from ..errors import InvalidRecordError
 from ..validate import check_record
 from . import md_text
-from .md_facts import Facts, engagements, human_date, kind_words, when_bounds, when_words
+from .md_facts import (
+    Facts,
+    Thing,
+    duration_words,
+    engagements,
+    human_date,
+    is_follow_up,
+    kind_words,
+    when_bounds,
+    when_text,
+)
+from .md_page import Page
+from .md_release import write_release
 
-__all__ = ["Report", "dump_markdown", "report"]
+__all__ = ["FACT_MARKER", "Report", "dump_markdown", "fact", "report"]
 
-Thing = dict[str, Any]
+#: The marker of the report's own lists (the release's lists use '-' and '+').
 FACT_MARKER = "*"
-LIST_MARKERS = ("-", "+")
+_NESTED = " " * (len(FACT_MARKER) + 1)
 
 
 class Report(NamedTuple):
-    """The report's text and where its anchors point."""
+    """The report's text, where its anchors point, and what the summary shares with it."""
 
     text: str
     #: Anchor of each section and engagement by id, and of the release text under "".
@@ -59,59 +63,29 @@ class Report(NamedTuple):
     glance: list[str]
 
 
-def _fact(label: str, value: str) -> str:
-    """One fact line's text: a bold label and an already escaped value."""
-    return f"**{label}:** {value}"
+def fact(label: str, value: str) -> str:
+    """One fact line of a ``*`` list: a bold label (plain text) and an already escaped value."""
+    return f"{FACT_MARKER} **{md_text.inline(label)}:** {value}"
 
 
 class _Writer:
     def __init__(self, record: Thing) -> None:
         self.record = record
         self.facts = Facts(record)
-        self.lines: list[str] = []
-        self.occurrences: dict[str, int] = {}
+        self.page = Page()
         self.anchors: dict[str, str] = {}
         self.owner: dict[str, Thing] = {}
         self.homeless: list[Thing] = []
         self.subs: dict[str, list[Thing]] = {}
         for engagement, parent in engagements(record):
-            section = next(
-                (
-                    s
-                    for s in engagement["sources"]
-                    if self.facts.blocks.get(s, {}).get("type") == "section" and s not in self.owner
-                ),
-                None,
-            )
+            sections = (s for s in engagement["sources"] if self.facts.blocks[s].get("type") == "section")
+            section = next((s for s in sections if s not in self.owner), None)
             if section is not None:
                 self.owner[section] = engagement
             elif parent is None:
                 self.homeless.append(engagement)
             else:
                 self.subs.setdefault(parent["id"], []).append(engagement)
-
-    # --- building blocks -------------------------------------------------
-
-    def heading(self, level: int, text: str, pad: str = "") -> str:
-        """Write a heading of plain `text`; its anchor, unique as GitHub makes it."""
-        self.lines.append(f"{pad}{'#' * min(level, 6)} {md_text.block(text)}")
-        base = md_text.slug(text)
-        anchor = base
-        while anchor in self.occurrences:
-            self.occurrences[base] += 1
-            anchor = f"{base}-{self.occurrences[base]}"
-        self.occurrences[anchor] = 0
-        return anchor
-
-    def blank(self) -> None:
-        if self.lines and self.lines[-1]:
-            self.lines.append("")
-
-    def table(self, header: list[str], rows: list[list[str]], pad: str = "") -> None:
-        """A GFM table of already escaped cells."""
-        self.lines.append(f"{pad}| {' | '.join(header)} |")
-        self.lines.append(f"{pad}|{'|'.join(' --- ' for _ in header)}|")
-        self.lines.extend(f"{pad}| {' | '.join(row)} |" for row in rows)
 
     def source_links(self, sources: list[str]) -> str:
         links = []
@@ -120,163 +94,129 @@ class _Writer:
             links.append(f"[{md_text.inline(self.facts.cite(source))}](#{anchor})")
         return ", ".join(links)
 
-    # --- the release text ------------------------------------------------
-
-    def blocks(self, blocks: list[Thing], level: int, pad: str, *, after_line: bool = False) -> None:
-        """Blocks in reading order; `after_line`: the first follows an item's label line."""
-        marker = ""
-        for index, block in enumerate(blocks):
-            kind = block["type"]
-            if not (after_line and index == 0 and kind == "list"):
-                self.blank()
-            if kind == "section":
-                self.section(block, level, pad)
-            elif kind == "paragraph":
-                self.lines.append(pad + md_text.block(block["text"]))
-            elif kind == "table":
-                rows = [[md_text.block(cell) for cell in row] for row in block["rows"]]
-                header = rows[0] if block["header_rows"] else [""] * len(rows[0])
-                self.table(header, rows[1:] if block["header_rows"] else rows, pad)
-            else:
-                marker = LIST_MARKERS[1] if marker == LIST_MARKERS[0] else LIST_MARKERS[0]
-                self.items(block, marker, level, pad)
-            if kind != "list":
-                marker = ""
-
-    def section(self, block: Thing, level: int, pad: str) -> None:
-        text = f"{block['label']} {block['heading']}" if "label" in block else block["heading"]
-        self.anchors[block["id"]] = self.heading(level, text, pad)
-        engagement = self.owner.get(block["id"])
+    def under_section(self, section: Thing, pad: str) -> None:
+        """After a section's heading: the facts of the engagement it belongs to, if any."""
+        engagement = self.owner.get(section["id"])
         if engagement is not None:
-            self.anchors[engagement["id"]] = self.anchors[block["id"]]
-            self.blank()
+            self.page.blank()
             self.engagement_facts(engagement, pad)
-        if "blocks" in block:
-            self.blocks(block["blocks"], level + 1, pad)
 
-    def items(self, block: Thing, marker: str, level: int, pad: str) -> None:
-        inner = pad + " " * (len(marker) + 1)
-        for item in block["items"]:
-            children = item["blocks"]
-            if children[0]["type"] == "paragraph":
-                self.lines.append(f"{pad}{marker} {md_text.block(item['label'] + ' ' + children[0]['text'])}")
-                children = children[1:]
-            else:
-                self.lines.append(f"{pad}{marker} {md_text.block(item['label'])}")
-            if children:
-                self.blocks(children, level, inner, after_line=True)
-                if children[-1]["type"] not in ("paragraph", "list"):
-                    self.blank()
-
-    # --- engagements -----------------------------------------------------
-
-    def engagement_facts(self, engagement: Thing, pad: str, label: str = "Engagement") -> None:
-        """The `*` list of an engagement's facts, its section-less sub-engagements nested in it."""
-        facts = self.facts
-        title = facts.engagement_title(engagement)
-        kind = f"{kind_words(engagement['kind'])}, {engagement['status']}"
-        self.lines.append(f"{pad}{FACT_MARKER} {_fact(label, f'{md_text.inline(title)} ({md_text.inline(kind)})')}")
-        pad += " " * (len(FACT_MARKER) + 1) if label != "Engagement" else ""
-        lines = []
-        when = (
-            human_date(engagement["date"]["date"]) if "date" in engagement["date"] else when_bounds(engagement["date"])
-        )
-        day = f"{md_text.inline(when)} (as printed: {md_text.inline(when_words(engagement['date']))})"
+    def engagement_facts(self, engagement: Thing, pad: str, *, nested: bool = False) -> None:
+        """The ``*`` list of an engagement's facts, its section-less sub-engagements nested in it."""
+        facts, lines = self.facts, self.page.lines
+        inline = md_text.inline
+        title = inline(facts.engagement_title(engagement, with_date=False))
+        status = engagement["status"] if nested and "name" not in engagement else None
+        about = status or f"{kind_words(engagement['kind'])}, {engagement['status']}"
+        lines.append(pad + fact("Within it" if nested else "Engagement", f"{title} ({inline(about)})"))
+        pad += _NESTED if nested else ""
+        day = when_text(engagement["date"])
         if "end_date" in engagement:
-            day += f" to {md_text.inline(when_words(engagement['end_date']))}"
-        lines.append(_fact("Date", day))
+            day += f" to {when_text(engagement['end_date'])}"
+        lines.append(pad + fact("Date", inline(day)))
         for clock in engagement.get("times", []):
             span = clock["start"] + (f"-{clock['end']}" if "end" in clock else "")
             local = f" on {human_date(clock['date'])}" if "date" in clock else ""
             zone = f", {clock['time_zone']}" if "time_zone" in clock else ""
-            lines.append(_fact("Time", md_text.inline(f"{span} UTC{clock['utc_offset']}{local}{zone}")))
+            printed = f" (as printed: {clock['printed']})" if "printed" in clock else ""
+            lines.append(pad + fact("Time", inline(f"{span} UTC{clock['utc_offset']}{local}{zone}{printed}")))
         for key, words in (("duration", "Duration"), ("scheduled_duration", "Scheduled duration")):
             if key in engagement:
-                lines.append(_fact(words, md_text.inline(engagement[key])))
+                lines.append(pad + fact(words, inline(duration_words(engagement[key]))))
         if "place" in engagement:
-            lines.append(_fact("Place", md_text.inline(facts.place_words(engagement["place"]))))
+            lines.append(pad + fact("Place", inline(facts.place_words(engagement["place"]))))
         if "occasion" in engagement:
-            lines.append(_fact("Occasion", md_text.inline(engagement["occasion"])))
-        sides: dict[str, list[str]] = {}
-        for participant in engagement.get("participants", []):
-            person = facts.name(participant["person"])
-            about = [participant["title"]["printed"]] if "title" in participant else []
-            about.append(kind_words(participant["role"]))
-            sides.setdefault(participant["side"], []).append(f"{person} ({', '.join(about)})")
-        for side, people in sides.items():
-            lines.append(_fact(f"{facts.party(side)} side", md_text.inline("; ".join(people))))
-        self.lines.extend(f"{pad}{FACT_MARKER} {line}" for line in lines)
+            lines.append(pad + fact("Occasion", inline(engagement["occasion"])))
+        for side, participants in facts.sides(engagement):
+            people = []
+            for participant in participants:
+                about_person = [participant["title"]["printed"]] if "title" in participant else []
+                about_person.append(kind_words(participant["role"]))
+                people.append(f"{facts.name(participant['person'])} ({', '.join(about_person)})")
+            lines.append(pad + fact(f"{facts.party(side)} side", inline("; ".join(people))))
         for sub in self.subs.get(engagement["id"], []):
-            self.anchors[sub["id"]] = self.anchors[engagement["id"]]
-            self.engagement_facts(sub, pad, "Part of it")
-
-    # --- the whole report ------------------------------------------------
+            self.engagement_facts(sub, pad, nested=True)
 
     def write(self) -> Report:
-        record, facts = self.record, self.facts
+        record, facts, page = self.record, self.facts, self.page
         release = record["release"]
-        self.heading(1, record["document"]["title"])
-        self.blank()
-        about = [
-            _fact("Published", md_text.inline(f"{human_date(release['date'])} ({release['date']})")),
-            _fact("Issuer", md_text.inline(f"{facts.party(release['issuer'])} ({release['country']})")),
-            _fact("Language", md_text.inline(release["language"])),
+        inline = md_text.inline
+        page.heading(1, record["document"]["title"])
+        page.blank()
+        source = md_text.link(release["url"], release["url"]) if "url" in release else "not recorded"
+        page.lines += [
+            fact("Published", inline(human_date(release["date"]))),
+            fact("Issuer", inline(f"{facts.party(release['issuer'])} ({release['country']})")),
+            fact("Language", inline(release["language"])),
+            fact("Source", source),
         ]
-        if "url" in release:
-            about.append(_fact("Source", md_text.link(release["url"], release["url"])))
-        self.lines.extend(f"{FACT_MARKER} {line}" for line in about)
-        self.blank()
-        self.heading(2, "At a glance")
-        self.blank()
-        glance = [f"{FACT_MARKER} {line}" for line in self.glance()]
-        self.lines.extend(glance)
-        self.blank()
-        self.anchors[""] = self.heading(2, "Release text")
-        self.blocks(record["document"]["body"], 3, "")
+        page.blank()
+        page.heading(2, "At a glance")
+        page.blank()
+        glance = self.glance()
+        page.lines += glance
+        page.blank()
+        self.anchors[""] = page.heading(2, "Release text")
+        anchors = write_release(page, record["document"]["body"], 3, self.under_section)
+        self.anchors.update(anchors)
+        for section, engagement in self.owner.items():
+            self.anchors[engagement["id"]] = anchors[section]
         if self.homeless:
-            self.blank()
-            self.heading(2, "Other engagements")
+            page.blank()
+            page.heading(2, "Other engagements")
             for engagement in self.homeless:
-                self.blank()
-                self.anchors[engagement["id"]] = self.heading(3, facts.engagement_title(engagement))
-                self.blank()
+                page.blank()
+                self.anchors[engagement["id"]] = page.heading(3, facts.engagement_title(engagement))
+                page.blank()
                 self.engagement_facts(engagement, "")
-                self.lines.append(f"{FACT_MARKER} **Release text:** {self.source_links(engagement['sources'])}")
+                page.lines.append(fact("Release text", self.source_links(engagement["sources"])))
+        for engagement, parent in engagements(record):
+            if engagement["id"] not in self.anchors and parent is not None:  # listed within its parent's facts
+                self.anchors[engagement["id"]] = self.anchors[parent["id"]]
         self.tables()
-        self.lines.append("")
-        return Report("\n".join(self.lines), dict(self.anchors), facts, glance)
+        return Report(page.text(), dict(self.anchors), facts, glance)
 
     def glance(self) -> list[str]:
         record, facts = self.record, self.facts
+        inline = md_text.inline
         lines = []
         visit = record.get("visit")
         if visit is not None:
-            who = "; ".join(facts.person_with_title(p) if p in facts.by_id else p for p in visit["principals"])
-            lines.append(_fact("Principal" if len(visit["principals"]) == 1 else "Principals", md_text.inline(who)))
+            who = "; ".join(facts.person_with_title(p) for p in visit["principals"])
+            lines.append(fact("Principal" if len(visit["principals"]) == 1 else "Principals", inline(who)))
+            home = record["release"]["country"]
+            direction = f"{visit['direction']} ({'from' if visit['direction'] == 'outbound' else 'to'} {home})"
             kind = [kind_words(visit["kind"])] if "kind" in visit else []
-            lines.append(_fact("Visit", md_text.inline(", ".join([*kind, visit["direction"], visit["status"]]))))
-            lines.append(_fact("Countries", md_text.inline(", ".join(visit["countries"]))))
+            lines.append(fact("Visit", inline(", ".join([*kind, direction, visit["status"]]))))
+            lines.append(fact("Countries", inline(", ".join(visit["countries"]))))
             if "places" in visit:
-                lines.append(_fact("Places", md_text.inline(", ".join(facts.place_words(p) for p in visit["places"]))))
+                lines.append(fact("Places", inline(", ".join(facts.place_words(p) for p in visit["places"]))))
             if "period" in visit:
                 period = visit["period"]
                 span = f"{human_date(period['start'])} to {human_date(period['end'])}"
                 if "printed" in period:
                     span += f" (as printed: {period['printed']})"
-                lines.append(_fact("Period", md_text.inline(span)))
+                lines.append(fact("Period", inline(span)))
         every = list(engagements(record))
         top = len(record.get("engagements", []))
-        count = f"{top}" + (f" (and {len(every) - top} within them)" if len(every) > top else "")
-        lines.append(_fact("Engagements", count))
-        lines.append(_fact("People", str(len(record.get("people", [])))))
+        within = len(every) - top
+        count = f"{top}" + (f", with {within} sub-engagement{'s' if within != 1 else ''}" if within else "")
+        lines.append(fact("Engagements", count))
+        lines.append(fact("People", str(len(record.get("people", [])))))
         outcomes = record.get("outcomes", [])
-        due = sum(1 for o in outcomes if "due" in o)
-        lines.append(_fact("Outcomes", f"{len(outcomes)}, of which {due} with a due date (follow-ups)"))
+        follow_ups = sum(1 for o in outcomes if is_follow_up(o))
+        lines.append(fact("Outcomes", f"{len(outcomes)}, of which {follow_ups} follow-ups (what happens next)"))
         return lines
 
     def tables(self) -> None:
         record, facts = self.record, self.facts
         cell = md_text.block
+
+        def date_cells(when: Thing | None) -> list[str]:
+            if when is None:
+                return ["", ""]
+            return [cell(when["printed"]) if "printed" in when else "", cell(when_bounds(when))]
+
         people = [
             [
                 cell(p["name"]),
@@ -298,10 +238,8 @@ class _Writer:
             [
                 cell(o["summary"]),
                 cell(kind_words(o["kind"])),
-                cell(facts.parties(o["parties"])),
-                cell(facts.parties(o["addressees"])) if "addressees" in o else "",
-                cell(when_words(o["due"])) if "due" in o else "",
-                cell(when_bounds(o["due"])) if "due" in o else "",
+                cell(facts.parties_to(o)),
+                *date_cells(o.get("due")),
                 self.source_links(o["sources"]),
             ]
             for o in record.get("outcomes", [])
@@ -310,8 +248,7 @@ class _Writer:
             [
                 cell(d["title"]),
                 cell(kind_words(d["kind"])),
-                cell(d["date"]["printed"]) if "printed" in d.get("date", {}) else "",
-                cell(when_bounds(d["date"])) if "date" in d else "",
+                *date_cells(d.get("date")),
                 cell(facts.parties(d["parties"])) if "parties" in d else "",
                 self.source_links(d["sources"]),
             ]
@@ -322,7 +259,7 @@ class _Writer:
             ("Statements", ["Speaker", "Kind", "What was said", "Source"], statements),
             (
                 "Outcomes and follow-ups",
-                ["What", "Kind", "Parties", "Addressed to", "Due (as printed)", "Due (bounds)", "Source"],
+                ["What", "Kind", "Parties", "Due (as printed)", "Due (bounds)", "Source"],
                 outcomes,
             ),
             (
@@ -332,10 +269,10 @@ class _Writer:
             ),
         ):
             if rows:
-                self.blank()
-                self.heading(2, title)
-                self.blank()
-                self.table(header, rows)
+                self.page.blank()
+                self.page.heading(2, title)
+                self.page.blank()
+                self.page.table(header, rows)
 
 
 def report(record: Thing) -> Report:

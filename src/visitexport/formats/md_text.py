@@ -4,16 +4,18 @@ Every character that could start markup is escaped, whatever its place, so the
 escaping does not depend on context except where CommonMark itself does:
 
 - ASCII punctuation with a meaning in CommonMark, GitHub Flavored Markdown
-  (tables, strikethrough, autolinks) or GitHub's math (``$``) gets a backslash;
-  ``&`` only where it could start a character reference;
+  (tables, strikethrough), GitHub's math (``$``) or attribute syntax (``{}``)
+  gets a backslash, and ``&`` where it could start a character reference;
 - at the start of a block, a ``-``, ``+`` or ``=`` (list item, setext
   underline) and the ``.`` or ``)`` after leading digits (ordered list item)
   get a backslash;
 - white space that renderers trim from the ends of a paragraph, heading or
   table cell (no-break space, ideographic space, ...) becomes a numeric
   character reference at either end, so it survives;
-- ``://``, ``www.`` and ``@`` get a backslash so GitHub's extended autolinks do
-  not turn text into a link: links come only from URL fields (`link`).
+- what automatic links look for gets a backslash: the ``:`` of ``://``, ``@``,
+  the ``.`` of ``www.`` and the ``.`` before a top-level domain, so GitHub's and
+  markdown-it's autolinkers leave text alone (GitHub still links e-mail
+  addresses: it resolves escapes first). Links come only from URL fields (`link`).
 
 Text with line breaks or other control characters below U+0020 is refused: the
 schema forbids it in every field, and no Markdown construct could keep it in a
@@ -24,12 +26,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import quote
 
-__all__ = ["block", "destination", "inline", "link", "slug"]
+__all__ = ["block", "check_link_target", "destination", "inline", "link", "slug"]
 
 # Backslash-escaped: markup characters wherever they occur, '&' where it could start a character
-# reference, and the ':' of '://', the '.' of 'www.' and '@', which GitHub's autolinks look for.
-_ESCAPE = re.compile(r"[\\`*_\[\]<>|~#${}@]|&(?=[#A-Za-z0-9])|(?<=[A-Za-z0-9]):(?=//)|(?i:(?<=www))\.")
+# reference, and what automatic links look for: the ':' of '://', '@', the '.' of 'www.' and the
+# '.' before a top-level domain ('example.com', which markdown-it's linkify links).
+_ESCAPE = re.compile(
+    r"[\\`*_\[\]<>|~#${}@]|&(?=[#A-Za-z0-9])|(?<=[A-Za-z0-9]):(?=//)|(?i:(?<=www))\.|(?<=[A-Za-z0-9])\.(?=[A-Za-z]{2})"
+)
 # Stripped from both ends of paragraphs, headings and cells by some renderers
 # (markdown-it trims JavaScript's white space; U+FEFF too, for safety).
 _EDGE_SPACE = frozenset(
@@ -74,23 +80,40 @@ def link(text: str, url: str) -> str:
     return f"[{inline(text)}]({_angled(url)})"
 
 
+def _in_slug(char: str) -> bool:
+    # GitHub (and github-slugger, which copies it) drops other numbers, punctuation but '-' and
+    # connectors, symbols, controls, format and private-use characters, and separators but ' ';
+    # it keeps alphabetic symbols (circled letters), which Python knows only by their names.
+    category = unicodedata.category(char)
+    if char in " -" or category[0] in "LM" or category in ("Nd", "Nl", "Pc"):
+        return True
+    return category == "So" and "LETTER" in unicodedata.name(char, "")
+
+
 def slug(text: str) -> str:
     """The anchor GitHub gives a heading with this rendered text (before making duplicates unique)."""
-    kept = "".join(c for c in text.lower() if c in " -_" or unicodedata.category(c)[0] in "LMN")
-    return kept.replace(" ", "-")
+    return "".join(c for c in text.lower() if _in_slug(c)).replace(" ", "-")
+
+
+def check_link_target(target: str) -> None:
+    """Refuse a report link (given by the user, not by data) other than a relative path or an http(s) URL."""
+    if not target or target != target.strip() or _CONTROL.search(target) or any(c in target for c in "<>#\x7f"):
+        raise ValueError(
+            f"a link target must be a path or URL without surrounding space, control characters, <, > or #: {target!r}"
+        )
+    scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", target)
+    if (scheme is not None and scheme.group(0).lower() not in ("http:", "https:")) or target.startswith("//"):
+        raise ValueError(f"a link target must be a relative path or an http(s) URL: {target!r}")
 
 
 def destination(target: str) -> str:
-    """A link destination for a relative path or an http(s) URL given by the user (not by data)."""
-    scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", target)
-    if _CONTROL.search(target) or "<" in target or ">" in target or "\x7f" in target:
-        raise ValueError(f"a link target cannot hold control characters or angle brackets: {target!r}")
-    if scheme is not None and scheme.group(0).lower() not in ("http:", "https:"):
-        raise ValueError(f"a link target must be a relative path or an http(s) URL: {target!r}")
+    """A link destination for a checked link target (`check_link_target`) with an anchor."""
     return _angled(target)
 
 
 def _angled(target: str) -> str:
     # In <...> a destination may hold parentheses and spaces. '&' becomes '&amp;', not '\&':
     # cmark-gfm decodes character references before backslash escapes there, markdown-it after.
-    return "<" + target.replace("\\", "\\\\").replace("&", "&amp;") + ">"
+    # White space markdown-it would trim from the ends is percent-encoded, as a browser would.
+    escaped = target.replace("\\", "\\\\").replace("&", "&amp;")
+    return "<" + "".join(quote(c) if c in _EDGE_SPACE else c for c in escaped) + ">"

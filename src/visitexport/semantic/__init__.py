@@ -18,6 +18,7 @@ Rule ids (also listed in the README):
 - ``text.not-in-source``: an outcome's quote and a statement's attribution
   occur verbatim in one of its source blocks.
 - ``date.bounds``: a fuzzy date's earliest day is before its latest day.
+- ``date.calendar``: a period's start and end, when given to the day, exist in the calendar.
 - ``date.end-before-start``: no period ends before it starts.
 - ``date.outside-visit``: engagements and legs fall within the visit period;
   sub-engagements within their engagement's date.
@@ -57,6 +58,7 @@ RULES: dict[str, str] = {
     "ref.duplicate-participant": "a person takes part in an engagement once",
     "text.not-in-source": "quotes and attributions occur verbatim in a source block",
     "date.bounds": "a fuzzy date's earliest day comes before its latest day",
+    "date.calendar": "a period's start and end, when given to the day, are days of the calendar",
     "date.end-before-start": "no period ends before it starts",
     "date.outside-visit": "engagements and legs fall within the visit period (sub-engagements within their parent)",
     "date.due-before-release": "due dates are not before the release date",

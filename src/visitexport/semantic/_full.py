@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from ..json_ import MAX_DEPTH
@@ -328,6 +329,14 @@ class _Checker:
         return None
 
     def period(self, pointer: str, value: dict[str, Any]) -> Span | None:
+        for key in ("start", "end"):
+            day = value[key]
+            if len(day) == 10:  # to the day: the pattern allows 2000-02-31, the calendar does not
+                try:
+                    date.fromisoformat(day)
+                except ValueError:
+                    self.add(f"{pointer}/{key}", "date.calendar", f"{day} is not a day of the calendar")
+                    return None
         start, end = _bounds(value["start"]), _bounds(value["end"])
         if end[1] < start[0]:
             self.add(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ..json_ import MAX_DEPTH
@@ -184,6 +185,12 @@ def _clean_when(value: dict[str, Any]) -> Span:
 
 
 def _clean_period(value: dict[str, Any]) -> Span:
+    for day in (value["start"], value["end"]):
+        if len(day) == 10:
+            try:
+                date.fromisoformat(day)
+            except ValueError:
+                raise _Dirty from None
     start, end = _bounds(value["start"])[0], _bounds(value["end"])[1]
     if end < start:
         raise _Dirty
