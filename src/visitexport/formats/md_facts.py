@@ -150,11 +150,11 @@ class Facts:
         self.blocks: dict[str, Thing] = {}
         self.places: dict[str, Place] = {}
         self.parent: dict[str, str] = {}
-        self._index(record["document"]["body"], (), ())
+        self._index(record["document"]["body"])
 
-    def _index(self, blocks: list[Thing], sections: tuple[Thing, ...], labels: tuple[str, ...]) -> None:
+    def _index(self, body: list[Thing]) -> None:
         # Iterative, because block trees may be deep.
-        stack: list[tuple[list[Thing], tuple[Thing, ...], tuple[str, ...], str]] = [(blocks, sections, labels, "")]
+        stack: list[tuple[list[Thing], tuple[Thing, ...], tuple[str, ...], str]] = [(body, (), (), "")]
         while stack:
             group, outer, cited, parent = stack.pop()
             kinds: dict[str, int] = {}
