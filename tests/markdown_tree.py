@@ -5,6 +5,8 @@ headings, list items, paragraphs and tables with their nesting depth;
 `expected_stream` computes the same stream from a record's document layer.
 The two must be equal: that proves headings, nesting, printed labels, table
 cells and every block's text (once, in order) at the same time.
+`gfm_release_stream` reads the same stream from the HTML of cmark-gfm, the
+library GitHub renders Markdown with, as a second, independent parser.
 """
 
 from __future__ import annotations

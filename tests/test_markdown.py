@@ -323,6 +323,20 @@ def test_seed_summary() -> None:
     assert follow_ups[1].startswith("mid-November (2000-11-11 to 2000-11-20): A Japan-Russia Experts' Meeting")
 
 
+def test_a_record_without_engagements_or_visit() -> None:
+    record = _seed()
+    del record["engagements"], record["visit"]
+    for thing in record["statements"] + record["outcomes"]:
+        thing.pop("engagement", None)
+    assert check_record(record) == []
+    text = all_text(_check_report(record))
+    assert "Engagements: 0" in text
+    assert "Principal" not in text
+    summary = parse(dump_summary(record))
+    lines = all_text(summary).splitlines()
+    assert lines[lines.index("Engagements") + 1] == "None recorded."
+
+
 def test_summary_and_report_share_the_at_a_glance_block() -> None:
     record = _seed()
 

@@ -78,6 +78,8 @@ def dump_summary(record: Thing, *, report_link: str | None = None) -> str:
         return sorted(group, key=lambda e: (_start(e["date"]), order[id(e)]))
 
     stack = [(e, "") for e in reversed(by_date(record.get("engagements", [])))]
+    if not stack:
+        page.lines.append("None recorded.")
     while stack:
         engagement, pad = stack.pop()
         page.lines.append(f"{pad}{FACT_MARKER} {_engagement_line(full, engagement, target)}")
