@@ -486,6 +486,21 @@ def test_anchors_follow_github(heading: str, anchor: str) -> None:
     assert md_text.slug(heading) == anchor
 
 
+def test_repeated_labels_are_cited_apart() -> None:
+    record = _seed()
+    dashes = record["document"]["body"][3]["blocks"][3]["blocks"][0]["items"][1]["blocks"][1]
+    assert [item["label"] for item in dashes["items"]] == ["-", "-", "-", "-"]
+    dashes["items"][2]["label"] = "-[2]"
+    assert check_record(record) == []
+    facts = Facts(record)
+    cited = [facts.cite(item["id"]) for item in dashes["items"]]
+    assert cited == ["3. (3) 2. -[1]", "3. (3) 2. -[2][1]", "3. (3) 2. -[2][2]", "3. (3) 2. -[3]"]
+    assert [facts.cite(item["id"]) for item in _seed()["document"]["body"][3]["blocks"][3]["blocks"][0]["items"]] == [
+        "3. (3) 1.",
+        "3. (3) 2.",
+    ]
+
+
 def test_a_url_with_white_space_at_its_end_keeps_it() -> None:
     record = _seed()
     record["release"]["url"] = "https://example.org/page\u00a0"
@@ -580,6 +595,7 @@ _PIECES = [
     *["\xa0", "\u3000", "\u2028", "\x85", "\x7f", "é", "\U0001f600", "\ufeff"],
     *["www.", "http://x.y", "&amp;", "&#60;", "1.", "1)", "<a>", "a@b.co", "    ", "***", "---", "\\|"],
     *["example.com", "//example.org/x", "a.bc", "xmpp:", "mailto:", "ftp://", "[ ]", "①", "²", "‿"],
+    *["café.com", "пример.рф", "x+.com", "//localhost/x", "ё.org", "/", "."],
 ]
 TEXTS = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=12).map("".join).filter(lambda t: bool(LINE.match(t)))
 

@@ -125,17 +125,23 @@ class Place(NamedTuple):
 
 
 def _item_labels(items: list[Thing]) -> list[str]:
-    """Items' labels, told apart by their number where a label repeats ('-[2]' is the second '-')."""
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item["label"]] = counts.get(item["label"], 0) + 1
-    seen: dict[str, int] = {}
-    out = []
-    for item in items:
-        label = item["label"]
-        seen[label] = seen.get(label, 0) + 1
-        out.append(f"{label}[{seen[label]}]" if counts[label] > 1 else label)
-    return out
+    """Items' labels, told apart where a label repeats: '-[2]' is the second '-'.
+
+    Should a numbered label meet a printed one ('-', '-', '-[2]'), numbering goes on
+    until every item's citation is distinct.
+    """
+    labels = [str(item["label"]) for item in items]
+    while len(set(labels)) < len(labels):
+        counts: dict[str, int] = {}
+        for label in labels:
+            counts[label] = counts.get(label, 0) + 1
+        seen: dict[str, int] = {}
+        numbered = []
+        for label in labels:
+            seen[label] = seen.get(label, 0) + 1
+            numbered.append(f"{label}[{seen[label]}]" if counts[label] > 1 else label)
+        labels = numbered
+    return labels
 
 
 class Facts:

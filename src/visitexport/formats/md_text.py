@@ -13,9 +13,10 @@ escaping does not depend on context except where CommonMark itself does:
   table cell (no-break space, ideographic space, ...) becomes a numeric
   character reference at either end, so it survives;
 - what automatic links look for gets a backslash: the ``:`` of ``://``, ``@``,
-  the ``.`` of ``www.`` and the ``.`` before a top-level domain, so GitHub's and
-  markdown-it's autolinkers leave text alone (GitHub still links e-mail
-  addresses: it resolves escapes first). Links come only from URL fields (`link`).
+  a ``.`` between a character and a letter (``www.``, ``example.com``) and the
+  second ``/`` of ``//``, so GitHub's and markdown-it's autolinkers leave text
+  alone (GitHub still links e-mail addresses: it resolves escapes first). Links
+  come only from URL fields (`link`).
 
 Text with line breaks or other control characters below U+0020 is refused: the
 schema forbids it in every field, and no Markdown construct could keep it in a
@@ -31,10 +32,11 @@ from urllib.parse import quote
 __all__ = ["block", "check_link_target", "destination", "inline", "link", "slug"]
 
 # Backslash-escaped: markup characters wherever they occur, '&' where it could start a character
-# reference, and what automatic links look for: the ':' of '://', '@', the '.' of 'www.' and the
-# '.' before a top-level domain ('example.com', which markdown-it's linkify links).
+# reference, and what automatic links look for: the ':' of '://', '@', the '.' of 'www.' (GitHub
+# links 'www.' followed by almost anything), a '.' between a character and a letter ('example.com',
+# 'пример.рф': markdown-it's linkify links any domain it knows) and the second '/' of '//'.
 _ESCAPE = re.compile(
-    r"[\\`*_\[\]<>|~#${}@]|&(?=[#A-Za-z0-9])|(?<=[A-Za-z0-9]):(?=//)|(?i:(?<=www))\.|(?<=[A-Za-z0-9])\.(?=[A-Za-z]{2})"
+    r"[\\`*_\[\]<>|~#${}@]|&(?=[#A-Za-z0-9])|(?<=[A-Za-z0-9]):(?=//)|(?i:(?<=www))\.|(?<=\S)\.(?=[^\W\d_])|(?<=/)/"
 )
 # Stripped from both ends of paragraphs, headings and cells by some renderers
 # (markdown-it trims JavaScript's white space; U+FEFF too, for safety).
