@@ -23,10 +23,8 @@ from .api import (
     validate,
 )
 from .canonical import canonical_bytes
-from .convert import dump_xlsx, load_xlsx, read_record, write_record
+from .convert import dump_markdown, dump_summary, dump_xlsx, load_xlsx, read_record, write_record
 from .errors import InvalidRecordError, ToolError, VisitExportError
-from .formats.md_report import dump_markdown
-from .formats.md_summary import dump_summary
 from .formats.xml_ import dump_xml, load_xml
 from .problems import Problem
 from .schema import SCHEMA_ID, SCHEMA_VERSION, load_schema, schema_bytes

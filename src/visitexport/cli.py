@@ -20,11 +20,9 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__, api, report
-from .convert import ALIASES, FORMATS, format_for_path, input_format, read_record, write_record
+from .convert import ALIASES, FORMATS, dump_summary, format_for_path, input_format, read_record, write_record
 from .errors import InvalidRecordError, ToolError
 from .files import STDIO, expand, read_input, same_file, write_atomic
-from .formats.md_summary import dump_summary
-from .formats.md_text import check_link_target
 from .json_ import MAX_BYTES
 from .schema import schema_bytes
 
@@ -219,6 +217,8 @@ def convert(
     if report_link is not None and not summary:
         raise click.UsageError("--report-link goes with --summary")
     if report_link is not None:
+        from .formats.md_text import check_link_target
+
         try:
             check_link_target(report_link)
         except ValueError as exc:

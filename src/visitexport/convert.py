@@ -19,13 +19,14 @@ from . import api
 from .api import Record
 from .canonical import canonical_bytes
 from .formats import xml_
-from .formats.md_report import dump_markdown
 from .formats.text_ import render_text
 
 __all__ = [
     "ALIASES",
     "FORMATS",
     "Format",
+    "dump_markdown",
+    "dump_summary",
     "dump_xlsx",
     "format_for_path",
     "input_format",
@@ -49,6 +50,21 @@ def load_xlsx(data: bytes, source: str = "<input>") -> Record:
     from .formats.xlsx_read import load_xlsx as load
 
     return load(data, source)
+
+
+def dump_markdown(record: Record) -> str:
+    """The Markdown report for a valid record (see `visitexport.formats.md_report`)."""
+    # Imported on use, like the workbook code: every command would otherwise pay for it at start-up.
+    from .formats.md_report import dump_markdown as dump
+
+    return dump(record)
+
+
+def dump_summary(record: Record, *, report_link: str | None = None) -> str:
+    """The one-page Markdown summary of a valid record (see `visitexport.formats.md_summary`)."""
+    from .formats.md_summary import dump_summary as dump
+
+    return dump(record, report_link=report_link)
 
 
 class Format(NamedTuple):

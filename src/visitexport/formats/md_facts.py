@@ -15,6 +15,7 @@ __all__ = [
     "Facts",
     "Place",
     "Thing",
+    "day_words",
     "duration_words",
     "engagements",
     "human_date",
@@ -89,6 +90,11 @@ def when_words(when: Thing) -> str:
     if printed is not None:
         return printed
     return human_date(when["date"])
+
+
+def day_words(when: Thing) -> str:
+    """A date in few words: the day, or a fuzzy date as printed ('2 November 2000', 'mid-December')."""
+    return human_date(when["date"]) if "date" in when else str(when["printed"])
 
 
 def when_text(when: Thing) -> str:
@@ -237,8 +243,7 @@ class Facts:
         kind = kind_words(engagement["kind"]).capitalize()
         if not with_date:
             return kind
-        when = engagement["date"]
-        return f"{kind} on {human_date(when['date']) if 'date' in when else when['printed']}"
+        return f"{kind} on {day_words(engagement['date'])}"
 
     def sides(self, engagement: Thing) -> list[tuple[str, list[Thing]]]:
         """Participants by side: the issuing country's side first, then in the order they appear."""

@@ -19,7 +19,7 @@ the anchors the report's headings get on GitHub.
 from __future__ import annotations
 
 from . import md_text
-from .md_facts import Thing, engagements, human_date, is_follow_up, when_bounds, when_words
+from .md_facts import Thing, day_words, engagements, human_date, is_follow_up, when_bounds, when_words
 from .md_page import Page
 from .md_report import FACT_MARKER, Report, report
 
@@ -38,7 +38,7 @@ def _engagement_line(full: Report, engagement: Thing, target: str) -> str:
     facts = full.facts
     title = md_text.inline(facts.engagement_title(engagement, with_date=False))
     when = engagement["date"]
-    parts = [human_date(when["date"]) if "date" in when else f"{when['printed']} ({when_bounds(when)})"]
+    parts = [day_words(when) if "date" in when else f"{day_words(when)} ({when_bounds(when)})"]
     if "place" in engagement:
         parts.append(facts.place_words(engagement["place"]))
     for side, participants in facts.sides(engagement):

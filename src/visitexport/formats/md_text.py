@@ -79,7 +79,7 @@ def link(text: str, url: str) -> str:
     """A link to an http(s) `url` (already validated as one), showing `text`."""
     if not re.fullmatch(r"https?://[^\x00-\x20\x7f<>\\]+", url):
         raise ValueError(f"not an http(s) URL: {url!r}")
-    return f"[{inline(text)}]({_angled(url)})"
+    return f"[{inline(text)}]({destination(url)})"
 
 
 def _in_slug(char: str) -> bool:
@@ -109,11 +109,7 @@ def check_link_target(target: str) -> None:
 
 
 def destination(target: str) -> str:
-    """A link destination for a checked link target (`check_link_target`) with an anchor."""
-    return _angled(target)
-
-
-def _angled(target: str) -> str:
+    """A link destination for a URL or a checked link target (`check_link_target`), with any anchor."""
     # In <...> a destination may hold parentheses and spaces. '&' becomes '&amp;', not '\&':
     # cmark-gfm decodes character references before backslash escapes there, markdown-it after.
     # White space markdown-it would trim from the ends is percent-encoded, as a browser would.
