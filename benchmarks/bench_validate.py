@@ -84,7 +84,8 @@ def _engines(data: bytes) -> dict[str, float]:
 
     import jsonschema
 
-    from visitexport import json_, semantic
+    from visitexport import rules as semantic
+    from visitexport.formats.json import strict as json_
     from visitexport.schema import fast_check, load_schema
 
     record = json.loads(data)

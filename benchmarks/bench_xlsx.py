@@ -42,9 +42,9 @@ from typing import Any
 import openpyxl
 from results import synthetic, write_section
 
-from visitexport.formats.xlsx_read import load_xlsx
-from visitexport.formats.xlsx_write import dump_xlsx
-from visitexport.validate import check_record
+from visitexport.formats.xlsx.read import load_xlsx
+from visitexport.formats.xlsx.write import dump_xlsx
+from visitexport.validation import check_record
 
 ROOT = Path(__file__).resolve().parent.parent
 SYNTHETIC = 10_000

@@ -34,10 +34,9 @@ from typing import Any
 from lxml import etree
 from results import synthetic, write_section
 
-from visitexport.formats.xml_ import dump_xml, load_xml
-from visitexport.validate import check_record
-from visitexport.xmlmodel import NAMESPACE
-from visitexport.xsd import xsd_bytes
+from visitexport.formats.xml.codec import dump_xml, load_xml
+from visitexport.formats.xml.xsd import NAMESPACE, xsd_bytes
+from visitexport.validation import check_record
 
 ROOT = Path(__file__).resolve().parent.parent
 SYNTHETIC = 10_000

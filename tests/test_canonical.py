@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from visitexport import format_bytes
-from visitexport.canonical import canonical_bytes, order_keys
+from visitexport.formats.json.canonical import canonical_bytes
+from visitexport.schema.model import order_keys
 
 from .conftest import EXAMPLE
 from .strategies import RECORDS

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import visitexport
-from visitexport.canonical import canonical_bytes
+from visitexport.formats.json.canonical import canonical_bytes
 
 from .conftest import EXAMPLE, INVALID, VALID
 

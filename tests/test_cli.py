@@ -183,7 +183,7 @@ def test_a_bug_is_an_internal_error_not_a_traceback(monkeypatch: pytest.MonkeyPa
     def broken(data: bytes, source: str) -> Any:
         raise KeyError("oops")
 
-    monkeypatch.setattr("visitexport.api.check_bytes", broken)
+    monkeypatch.setattr("visitexport.validation.check_bytes", broken)
     result = run("validate", str(EXAMPLE))
     assert result.exit_code == 3
     assert result.stderr.startswith(f"{EXAMPLE}: internal error, please report it: KeyError: 'oops'\n")
@@ -207,14 +207,17 @@ def test_fmt_refuses_excessive_nesting(tmp_path: Path) -> None:
 def test_missing_path_is_a_tool_error() -> None:
     result = run("validate", "no/such/file.json")
     assert (result.exit_code, result.stdout) == (3, "")
-    assert result.stderr == "visitexport: error: no/such/file.json: no such file or folder\n"
+    assert result.stderr == (
+        "no/such/file.json: cannot read: No such file or directory\n"
+        "1 file(s) checked: 0 valid, 0 invalid, 1 unreadable (0 problem(s))\n"
+    )
 
 
 def test_unreadable_file_is_a_tool_error(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(name: str, limit: int | None = None) -> bytes:
         raise ToolError(f"{name}: cannot read: Permission denied")
 
-    monkeypatch.setattr("visitexport.api.read_input", refuse)
+    monkeypatch.setattr("visitexport.batch.read_input", refuse)
     result = run("validate", str(EXAMPLE))
     assert result.exit_code == 3
     assert result.stderr == (
@@ -303,7 +306,7 @@ def test_schema_prints_the_bundled_schema() -> None:
 def test_colour_only_on_a_terminal(tmp_path: Path) -> None:
     bad = write_variant(tmp_path, "bad.json", '"person": "putin"', '"person": "putn"')
     assert "\x1b[" not in run("validate", str(bad)).stdout
-    coloured: Any = CliRunner().invoke(main, ["validate", str(bad)], color=True)
+    coloured: Any = CliRunner().invoke(main, ["validate", "--color", "always", str(bad)])
     assert "\x1b[31m\x1b[1mref.unresolved\x1b[0m" in coloured.stdout
 
 

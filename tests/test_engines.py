@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from visitexport import json_
+from visitexport.formats.json import strict as json_
 from visitexport.schema import fast_check, load_schema, reference_class, reference_validator
 
 from .conftest import EXAMPLE, INVALID, VALID

@@ -100,12 +100,13 @@ def test_fmt_checks_every_path_before_rewriting_any(tmp_path: Path) -> None:
 
 
 def test_a_file_named_twice_is_checked_once(tmp_path: Path) -> None:
+    # The folder holds the example as JSON, XML and a workbook: three records, the JSON one once.
     result = CliRunner().invoke(main, ["validate", str(EXAMPLE), str(EXAMPLE.parent)])
-    assert result.stderr == "1 file(s) checked: 1 valid, 0 invalid (0 problem(s))\n"
+    assert result.stderr == "3 file(s) checked: 3 valid, 0 invalid (0 problem(s))\n"
 
 
 def test_oversized_input_is_read_only_up_to_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("visitexport.json_.MAX_BYTES", 100)
+    monkeypatch.setattr("visitexport.formats.json.strict.MAX_BYTES", 100)
     assert len(files.read_input(str(SEED), 100)) == 101
     result = CliRunner().invoke(main, ["validate", str(EXAMPLE)])
     assert result.exit_code == 1
@@ -143,7 +144,7 @@ def test_the_same_file_under_two_names_is_read_once(tmp_path: Path) -> None:
     (tmp_path / "real" / "r.json").write_bytes(EXAMPLE.read_bytes())
     (tmp_path / "link").symlink_to(tmp_path / "real")
     names = [str(tmp_path / "real" / "r.json"), str(tmp_path / "link" / "r.json"), "-", "-"]
-    assert list(files.expand(names)) == [names[0], "-"]
+    assert list(files.expand(names, [".json"])) == [names[0], "-"]
 
 
 def test_fmt_rewrites_nothing_when_a_later_file_cannot_be_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

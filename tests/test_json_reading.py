@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from visitexport import json_
 from visitexport.errors import InvalidRecordError
-from visitexport.validate import check_bytes
+from visitexport.formats.json import strict as json_
+from visitexport.limits import MAX_DEPTH
+from visitexport.validation import check_bytes
 
 
 def problems(data: bytes) -> list[tuple[str, int, int, str]]:
@@ -107,16 +108,16 @@ def test_paired_surrogate_escape_is_fine() -> None:
 
 
 def test_nesting_at_the_limit_is_accepted() -> None:
-    data = b"[" * json_.MAX_DEPTH + b"]" * json_.MAX_DEPTH
+    data = b"[" * MAX_DEPTH + b"]" * MAX_DEPTH
     assert json_.parse(data)[0] is not None
     assert json_.too_deep(json_.parse(data)[0]) is None
 
 
 def test_too_deep_finds_the_first_container_past_the_limit() -> None:
     value: object = []
-    for _ in range(json_.MAX_DEPTH):
+    for _ in range(MAX_DEPTH):
         value = {"k": value}
-    assert json_.too_deep(value) == "/k" * json_.MAX_DEPTH
+    assert json_.too_deep(value) == "/k" * MAX_DEPTH
 
 
 def test_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:

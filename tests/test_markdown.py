@@ -15,15 +15,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from visitexport import InvalidRecordError
+from visitexport import InvalidRecordError, dump_markdown, dump_summary
 from visitexport.cli import main
-from visitexport.formats import md_text
-from visitexport.formats.md_facts import Facts
-from visitexport.formats.md_report import dump_markdown
-from visitexport.formats.md_summary import dump_summary
-from visitexport.formats.text_ import assign_ids, render_text
+from visitexport.formats.markdown import text as md_text
+from visitexport.formats.markdown.facts import Facts
+from visitexport.formats.text.codec import assign_ids, render_text
 from visitexport.schema import load_schema
-from visitexport.validate import check_record
+from visitexport.validation import check_record
 
 from .markdown_tree import (
     GFM_EMAIL_LINKS,
@@ -863,8 +861,8 @@ def test_report_link_points_the_summary_elsewhere() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--to", "json", "--summary"], "--summary and --report-link go with --to md"),
-        (["--to", "md", "--report-link", "x.md"], "--report-link goes with --summary"),
+        (["--to", "json", "--summary"], "--summary: json does not take it; it goes with md"),
+        (["--to", "md", "--report-link", "x.md"], "--report-link: it goes with summary"),
         (["--to", "md", "--summary", "--report-link", "javascript:alert(1)"], "relative path or an http(s) URL"),
         (["--to", "md", "--summary", "--report-link", "<x>.md"], "without surrounding space"),
         (["--to", "md", "--summary", "--report-link", " javascript:alert(1)"], "without surrounding space"),

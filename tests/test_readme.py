@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 import pytest
 
-from visitexport import cli, semantic
+from visitexport import cli
+from visitexport import rules as semantic
 
 from .conftest import ROOT
 

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from visitexport.validate import check_bytes
+from visitexport.validation import check_bytes
 
 from .conftest import EXAMPLE
 from .strategies import mutated_records

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from visitexport import semantic
+from visitexport import rules as semantic
+from visitexport.rules._full import _Checker
+from visitexport.rules._precheck import _clean
 from visitexport.schema import fast_check
-from visitexport.semantic._full import _Checker
-from visitexport.semantic._precheck import _clean
 
 from .conftest import CASES, EXAMPLE, load_json
 from .strategies import RECORDS, mutated_records
@@ -186,8 +186,8 @@ def test_years_outside_1000_to_2999_are_refused() -> None:
 
 @pytest.mark.parametrize("ensure_ascii", [True, False])
 def test_text_too_long_for_a_cell_is_found_in_files_escaped_or_raw(ensure_ascii: bool) -> None:
-    from visitexport.semantic._shared import file_fits_cells
-    from visitexport.validate import check_bytes
+    from visitexport.rules._shared import file_fits_cells
+    from visitexport.validation import check_bytes
 
     record = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     record["outcomes"][0]["summary"] = "\U0001f600" * 16_384  # 16,384 characters, 32,768 UTF-16 units

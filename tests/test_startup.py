@@ -20,9 +20,9 @@ heavy = (
     "openpyxl",
     "lxml",
     "jsonschema",
-    "visitexport.formats.xlsx_read",
-    "visitexport.formats.xlsx_write",
-    "visitexport.formats.md_report",
+    "visitexport.formats.xlsx.read",
+    "visitexport.formats.xlsx.write",
+    "visitexport.formats.markdown.report",
 )
 print(code, *sorted(m for m in heavy if m in sys.modules), file=sys.stderr)
 """

@@ -26,10 +26,10 @@ from openpyxl.styles import Font, PatternFill
 
 import visitexport
 from visitexport import InvalidRecordError, dump_xlsx, load_xlsx
-from visitexport.formats.xlsx_rows import collect
+from visitexport.formats.tabular.layout import build_layout, layout
+from visitexport.formats.tabular.rows import collect
 from visitexport.schema import load_schema
-from visitexport.xlsxmodel import build_layout, layout
-from visitexport.xmlmodel import build_model
+from visitexport.schema.model import build_model
 
 from .conftest import EXAMPLE, ROOT, VALID, load_json
 from .strategies import GENERATED_FACTS, splice
@@ -553,7 +553,7 @@ def test_a_workbook_is_not_written_to_a_terminal() -> None:
         os.close(primary)
         os.close(secondary)
     assert done.returncode == 2
-    assert "an xlsx workbook is binary; give -o FILE.xlsx or redirect standard output" in done.stderr
+    assert "an Excel workbook is binary; give -o FILE.xlsx or redirect standard output" in done.stderr
 
 
 def test_an_invalid_workbook_leaves_an_existing_output_untouched(tmp_path: Path) -> None:

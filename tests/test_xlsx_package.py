@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from visitexport.errors import InvalidRecordError
-from visitexport.formats.xlsx_package import (
+from visitexport.formats.xlsx.package import (
     MAX_COLUMNS,
     MAX_ENTRIES,
     MAX_PACKAGE_BYTES,
@@ -214,7 +214,7 @@ def test_the_repacked_base_passes() -> None:
 
 def test_the_module_imports_neither_lxml_nor_openpyxl() -> None:
     code = (
-        "import sys, visitexport.formats.xlsx_package\n"
+        "import sys, visitexport.formats.xlsx.package\n"
         "print(sorted(m for m in ('lxml', 'openpyxl') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

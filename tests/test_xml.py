@@ -21,10 +21,10 @@ from lxml import etree
 import visitexport
 from visitexport.cli import main
 from visitexport.errors import InvalidRecordError
-from visitexport.formats.xml_ import dump_xml, element_to_record, load_xml, record_to_element
+from visitexport.formats.xml.codec import dump_xml, element_to_record, load_xml, record_to_element
+from visitexport.formats.xml.xsd import NAMESPACE, build_xsd, xsd_bytes, xsd_pattern
 from visitexport.schema import load_schema, reference_class
-from visitexport.xmlmodel import NAMESPACE, build_model
-from visitexport.xsd import build_xsd, xsd_bytes, xsd_pattern
+from visitexport.schema.model import build_model
 
 from .conftest import EXAMPLE, ROOT, VALID, load_json
 
@@ -398,7 +398,7 @@ def test_utf16_with_a_bom_must_still_be_xml_1_0() -> None:
 
 
 def test_many_siblings_are_refused_before_the_xsd(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("visitexport.formats.xml_.MAX_CHILDREN", 50)
+    monkeypatch.setattr("visitexport.formats.xml.codec.MAX_CHILDREN", 50)
     text = golden_text().replace("<v:alias>Kono</v:alias>", "<v:alias>K</v:alias>" * 60, 1)
     with pytest.raises(InvalidRecordError) as caught:
         load_xml(text.encode(), "x.xml")
@@ -408,7 +408,7 @@ def test_many_siblings_are_refused_before_the_xsd(monkeypatch: pytest.MonkeyPatc
 def test_text_cannot_be_read_back(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["convert", str(ROOT / "seeds" / "kono-russia-2000.txt"), "--to", "json"])
     assert result.exit_code == 2
-    assert "cannot be read back into a record" in result.stderr
+    assert "plain text, which is not read back into a record" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -426,7 +426,7 @@ def test_a_range_up_to_a_plain_character() -> None:
 
 @pytest.mark.parametrize("prolog", ["<!-- a -->", "<!-- <x> -->\n<?pi x?>", "<?pi <x?>", "\ufeff<!--c-->"])
 def test_the_prolog_scan_finds_a_doctype_after_anything(prolog: str) -> None:
-    from visitexport.formats.xml_ import _prolog_doctype
+    from visitexport.formats.xml.codec import _prolog_doctype
 
     text = f"<?xml version='1.0'?>\n{prolog}\n<!DOCTYPE r [<!ENTITY a 'x'>]><record/>"
     assert _prolog_doctype(text) == text.index("<!DOCTYPE")
@@ -434,7 +434,7 @@ def test_the_prolog_scan_finds_a_doctype_after_anything(prolog: str) -> None:
 
 
 def test_millions_of_tiny_elements_are_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("visitexport.formats.xml_.MAX_ELEMENTS", 1000)
+    monkeypatch.setattr("visitexport.formats.xml.codec.MAX_ELEMENTS", 1000)
     data = f'<?xml version="1.0"?><record xmlns="{NAMESPACE}">'.encode() + b"<a/>" * 5000 + b"</record>"
     with pytest.raises(InvalidRecordError) as caught:
         load_xml(data, "x.xml")

@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 
 import visitexport
-from visitexport.formats.xml_ import dump_xml, load_xml
+from visitexport.formats.xml.codec import dump_xml, load_xml
 
 from .strategies import BASE, GENERATED_FACTS, resolve
 

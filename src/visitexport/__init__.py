@@ -1,33 +1,39 @@
 """visitexport: diplomatic press releases as canonical JSON records.
 
 The public API mirrors the command line: `load`/`loads` read and validate a
-record, `check`/`check_file`/`check_files` report problems without raising,
-`format_bytes` gives canonical bytes, `render_text` gives the release's text,
-`dump_xml`/`load_xml` convert to and from XML, `dump_xlsx`/`load_xlsx` to and
-from Excel workbooks, `dump_markdown`/`dump_summary` render Markdown, and
-`read_record`/`write_record` do any format by name.
+record of any readable format, `check`/`check_file`/`check_files` report
+problems without raising, `format_bytes` gives canonical bytes,
+`read_record`/`write_record` convert from and to any format by name, and one
+verb per format does the same for that format (`render_text`,
+`dump_xml`/`load_xml`, `dump_xlsx`/`load_xlsx`, `dump_markdown`/`dump_summary`).
+Every writer validates the record first.
 """
 
 from __future__ import annotations
 
-from .api import (
-    FileResult,
+from visitexport.api import (
     Record,
     check,
-    check_file,
-    check_files,
+    convert,
+    dump_markdown,
+    dump_summary,
+    dump_xlsx,
+    dump_xml,
     format_bytes,
     load,
+    load_xlsx,
+    load_xml,
     loads,
+    read_record,
     render_text,
     validate,
+    write_record,
 )
-from .canonical import canonical_bytes
-from .convert import dump_markdown, dump_summary, dump_xlsx, load_xlsx, read_record, write_record
-from .errors import InvalidRecordError, ToolError, VisitExportError
-from .formats.xml_ import dump_xml, load_xml
-from .problems import Problem
-from .schema import SCHEMA_ID, SCHEMA_VERSION, load_schema, schema_bytes
+from visitexport.batch import check_file, check_files
+from visitexport.errors import InvalidRecordError, MissingFileError, OptionError, ToolError, VisitExportError
+from visitexport.formats.json.canonical import canonical_bytes
+from visitexport.problems import FileResult, Problem
+from visitexport.schema.loading import SCHEMA_ID, SCHEMA_VERSION, load_schema, schema_bytes
 
 __version__ = "0.1.0"
 
@@ -36,6 +42,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "FileResult",
     "InvalidRecordError",
+    "MissingFileError",
+    "OptionError",
     "Problem",
     "Record",
     "ToolError",
@@ -45,6 +53,7 @@ __all__ = [
     "check",
     "check_file",
     "check_files",
+    "convert",
     "dump_markdown",
     "dump_summary",
     "dump_xlsx",

@@ -1,3 +1,3 @@
-from .cli import run
+from visitexport.cli import run
 
 run()

@@ -6,68 +6,79 @@
 []
 >>> visitexport.render_text(record)[:20]
 'Visit to the Russian'
+
+One contract for every format (`visitexport.formats`): a reader gives a fully
+validated record or raises `InvalidRecordError` with every problem in its
+place; every writer is handed a record only once it is known to be valid.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import sys
-from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
-from . import json_
-from .canonical import canonical_bytes
-from .errors import InvalidRecordError, ToolError
-from .files import STDIO, expand, read_input
-from .formats.text_ import render_text
-from .problems import Problem
-from .schema import fast_check, record_shape
-from .validate import check_bytes, check_record
+from visitexport import formats
+from visitexport.errors import InvalidRecordError
+from visitexport.files import read_input
+from visitexport.formats.json import strict
+from visitexport.formats.json.canonical import canonical_bytes
+from visitexport.limits import MAX_BYTES
+from visitexport.problems import Problem
+from visitexport.schema.messages import DEPTH_MESSAGE
+from visitexport.validation import check_record
 
 __all__ = [
-    "FileResult",
     "Record",
     "check",
-    "check_file",
-    "check_files",
+    "convert",
+    "dump_markdown",
+    "dump_summary",
+    "dump_xlsx",
+    "dump_xml",
     "format_bytes",
     "load",
+    "load_xlsx",
+    "load_xml",
     "loads",
+    "read_record",
     "render_text",
     "validate",
+    "write_record",
 ]
 
 #: A canonical record, as parsed from JSON.
 Record = dict[str, Any]
 
 
-class FileResult(NamedTuple):
-    """The outcome of checking one file: its problems, or why it could not be read."""
+def read_record(data: bytes | str, source: str = "<input>", fmt: str | None = None) -> Record:
+    """A fully validated record from the bytes of any readable format.
 
-    path: str
-    problems: tuple[Problem, ...] = ()
-    error: str | None = None
-
-    @property
-    def valid(self) -> bool:
-        return self.error is None and not self.problems
+    The format is `fmt`, else the one `source`'s extension names, else the one
+    the bytes look like. Raises `InvalidRecordError` listing every problem,
+    also for content that is no format visitexport reads; `ValueError` for an
+    unknown `fmt`.
+    """
+    # surrogatepass: a lone surrogate in a str becomes bytes that strict reading reports.
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    found = formats.detect(raw, source, fmt)
+    if found is None:
+        message = f"not a format visitexport reads: {formats.unknown_content(raw)}"
+        raise InvalidRecordError(source, [Problem(0, 0, "", "format.unknown", message)])
+    if not found.readable:
+        message = f"{found.title} is a rendering of a record; it cannot be read back (read the .json, .xml or .xlsx)"
+        raise InvalidRecordError(source, [Problem(0, 0, "", "format.unknown", message)])
+    return found.read(raw, source)
 
 
 def loads(data: bytes | str, source: str = "<input>") -> Record:
-    """Parse and fully validate a record; raise `InvalidRecordError` listing every problem."""
-    # surrogatepass: a lone surrogate in a str becomes bytes that strict reading reports.
-    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
-    record, problems = check_bytes(raw, source)
-    if problems:
-        raise InvalidRecordError(source, problems)
-    result: Record = record
-    return result
+    """Parse and fully validate a record (JSON, XML or a workbook, by `source`'s extension or the content)."""
+    return read_record(data, source)
 
 
-def load(path: str) -> Record:
-    """Read, parse and fully validate the record in a file (`-` for standard input)."""
-    return loads(read_input(path, json_.MAX_BYTES), path)
+def load(path: str | os.PathLike[str]) -> Record:
+    """Read, parse and fully validate the record in a file of any readable format (`-` for standard input)."""
+    name = os.fspath(path)
+    return read_record(read_input(name, MAX_BYTES), name)
 
 
 def check(record: Record) -> list[Problem]:
@@ -82,65 +93,68 @@ def validate(record: Record, source: str = "<record>") -> None:
         raise InvalidRecordError(source, problems)
 
 
-def check_file(path: str) -> FileResult:
-    """Check one file (`-` for standard input); never raises for bad data or unreadable files."""
-    try:
-        data = read_input(path, json_.MAX_BYTES)
-    except ToolError as exc:
-        return FileResult(path, error=str(exc))
-    try:
-        return FileResult(path, tuple(check_bytes(data, path)[1]))
-    except Exception as exc:  # a bug of ours must not stop a batch of thousands
-        return FileResult(path, error=f"{path}: internal error, please report it: {type(exc).__name__}: {exc}")
+def write_record(record: Record, fmt: str, **options: Any) -> bytes:
+    """A valid record as the bytes of `fmt` (any format, by name or alias).
 
-
-def check_files(paths: Iterable[str], jobs: int = 1) -> Iterator[FileResult]:
-    """Check files and folders (recursing into ``*.json``), in order; the validator is built once.
-
-    With ``jobs`` above 1 the files are shared among that many worker
-    processes (on Linux; elsewhere one process does it all); results still
-    come back in order.
-    Raises `ToolError` for a path that does not exist, before checking anything.
+    The record is validated first, whatever the format (`InvalidRecordError`);
+    an unknown format is a `ValueError` listing the known ones, an option the
+    format does not take an `OptionError`.
     """
-    yield from check_many(list(expand(paths)), jobs)
+    target = formats.get(fmt)
+    target.check_options(**options)
+    validate(record)
+    return target.write(record, **options)
 
 
-#: Fewer files than this are not worth starting worker processes for.
-PARALLEL_FROM = 64
-
-
-def default_jobs(count: int) -> int:
-    """How many processes to use for `count` files when the user did not say."""
-    if count < PARALLEL_FROM:
-        return 1
-    # The CPUs this process may run on, which a container or taskset can limit.
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(cpus, 8))
-
-
-def check_many(files: list[str], jobs: int = 1) -> Iterator[FileResult]:
-    """Check already expanded file names, in order, in `jobs` processes."""
-    # Workers are forked so they inherit the compiled validator; fork is only
-    # dependable on Linux (macOS frameworks may crash after it, Windows lacks it).
-    if jobs <= 1 or len(files) < 2 or STDIO in files or not sys.platform.startswith("linux"):
-        for path in files:
-            yield check_file(path)
-        return
-    # Build the compiled validator before forking, so every worker inherits it
-    # instead of compiling the schema again.
-    fast_check()
-    record_shape()
-    context = multiprocessing.get_context("fork")
-    chunk = max(1, min(64, len(files) // (jobs * 8)))
-    with context.Pool(jobs) as pool:
-        yield from pool.imap(check_file, files, chunksize=chunk)
+def convert(data: bytes, source: str, to: str, *, origin: str | None = None, **options: Any) -> bytes:
+    """Read a record from `data` (in `origin`, else detected) and write it as `to`, checking it once."""
+    target = formats.get(to)
+    target.check_options(**options)
+    return target.write(read_record(data, source, origin), **options)
 
 
 def format_bytes(data: bytes, source: str = "<input>") -> bytes:
     """The canonical bytes of a JSON record; only strict JSON reading must succeed."""
-    value, text = json_.parse(data, source)
-    if json_.too_deep(value) is not None and (deep := json_.scan(text).too_deep):
-        line, column = json_.Locator(text).at(deep[1])
-        problem = Problem(line, column, deep[0], "json.depth", f"nesting deeper than {json_.MAX_DEPTH} levels")
-        raise InvalidRecordError(source, [problem])
+    value, text = strict.parse(data, source)
+    if strict.too_deep(value) is not None and (deep := strict.scan(text).too_deep):
+        line, column = strict.Locator(text).at(deep[1])
+        raise InvalidRecordError(source, [Problem(line, column, deep[0], "json.depth", DEPTH_MESSAGE)])
     return canonical_bytes(value)
+
+
+# --- one verb per format, for convenience: each is read_record or write_record -------------
+
+
+def render_text(record: Record) -> str:
+    """The release's plain text, rendered from a valid record's document layer."""
+    return write_record(record, "text").decode("utf-8")
+
+
+def dump_xml(record: Record) -> bytes:
+    """The XSD-valid XML document of a valid record."""
+    return write_record(record, "xml")
+
+
+def load_xml(data: bytes | str, source: str = "<input>") -> Record:
+    """A fully validated record from XML, read without trusting it."""
+    return read_record(data, source, "xml")
+
+
+def dump_xlsx(record: Record) -> bytes:
+    """The workbook of a valid record, as bytes: the same on every run."""
+    return write_record(record, "xlsx")
+
+
+def load_xlsx(data: bytes, source: str = "<input>") -> Record:
+    """A fully validated record from a workbook's bytes, read without trusting them."""
+    return read_record(data, source, "xlsx")
+
+
+def dump_markdown(record: Record) -> str:
+    """The Markdown report of a valid record."""
+    return write_record(record, "md").decode("utf-8")
+
+
+def dump_summary(record: Record, *, report_link: str | None = None) -> str:
+    """The one-page Markdown summary of a valid record, linking into `report_link` (default RECORD_ID.md)."""
+    return write_record(record, "md", summary=True, report_link=report_link).decode("utf-8")

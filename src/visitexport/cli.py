@@ -19,12 +19,12 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, api, report
-from .convert import ALIASES, FORMATS, dump_summary, format_for_path, input_format, read_record, write_record
-from .errors import InvalidRecordError, ToolError
-from .files import STDIO, expand, read_input, same_file, write_atomic
-from .json_ import MAX_BYTES
-from .schema import schema_bytes
+from visitexport import __version__, api, batch, formats, report
+from visitexport.errors import InvalidRecordError, OptionError, ToolError
+from visitexport.files import STDIO, expand, read_input, same_file, write_atomic
+from visitexport.limits import MAX_BYTES
+from visitexport.problems import FileResult
+from visitexport.schema.loading import schema_bytes
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_TOOL = 0, 1, 2, 3
 #: Batches at least this long get a progress bar (on a terminal only).
@@ -68,6 +68,25 @@ def _stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def _colour_wanted(mode: str, err: bool) -> bool:
+    """Whether to colour a stream: `always`, `never`, or on a terminal unless NO_COLOR is set (`auto`)."""
+    if mode != "auto":
+        return mode == "always"
+    if os.environ.get("NO_COLOR"):
+        return False  # https://no-color.org: any non-empty value
+    return _stderr_is_terminal() if err else _stdout_is_terminal()
+
+
+_COLOUR = click.option(
+    "--color",
+    "colour",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour rule ids: on a terminal unless NO_COLOR is set (auto), always, or never.",
+)
+
+
 def _progress(items: Iterable[T], count: int, label: str) -> AbstractContextManager[Iterable[T]]:
     """A progress bar over `items` on standard error, for long batches on a terminal only."""
     if count < PROGRESS_FROM or not _stderr_is_terminal():
@@ -75,13 +94,17 @@ def _progress(items: Iterable[T], count: int, label: str) -> AbstractContextMana
     return click.progressbar(items, length=count, label=label, file=sys.stderr)
 
 
-def _echo_problems(error: InvalidRecordError) -> None:
-    for line in report.as_text_lines(api.FileResult(error.source, error.problems)):
-        click.echo(_colour(line), err=True)
+def _echo_problems(error: InvalidRecordError, colour: str) -> None:
+    _echo_lines(report.as_text_lines(FileResult(error.source, error.problems)), colour, err=True)
 
 
-def _colour(line: str) -> str:
-    # click.echo strips the styling again when the stream is not a terminal.
+def _echo_lines(lines: Iterable[str], colour: str, *, err: bool) -> None:
+    wanted = _colour_wanted(colour, err)
+    for line in lines:
+        click.echo(_coloured(line) if wanted else line, err=err, color=wanted)
+
+
+def _coloured(line: str) -> str:
     head, sep, rest = line.partition(": ")
     rule, sep2, message = rest.partition(": ")
     if not sep2:
@@ -107,20 +130,37 @@ def _colour(line: str) -> str:
     default=0,
     help="Worker processes; 0 (default) uses every CPU for 64 files or more, one process below that.",
 )
-def validate(paths: tuple[str, ...], output_format: str, quiet: bool, jobs: int) -> None:
-    """Check records: strict JSON, the schema, and the semantic rules.
+@click.option(
+    "--exclude",
+    "exclude",
+    metavar="GLOB",
+    multiple=True,
+    help="In folders, skip files and folders whose name or relative path matches GLOB (repeatable).",
+)
+@_COLOUR
+def validate(
+    *,
+    paths: tuple[str, ...],
+    output_format: str,
+    quiet: bool,
+    jobs: int,
+    exclude: tuple[str, ...],
+    colour: str,
+) -> None:
+    """Check records of any readable format: the format's own rules, the schema, and the semantic rules.
 
-    PATHS are files, folders (searched for *.json) or - for standard input.
+    PATHS are files (JSON, XML or workbooks, by extension or content), folders
+    (searched for every readable extension, skipping hidden files and folders)
+    or - for standard input.
     """
-    files = list(expand(paths))
-    results: list[api.FileResult] = []
-    checked = api.check_many(files, jobs or api.default_jobs(len(files)))
+    files = batch.find(paths, exclude)
+    results: list[FileResult] = []
+    checked = batch.check_many(files, jobs or batch.default_jobs(len(files)))
     with _progress(checked, len(files), "validating") as progress:
         for result in progress:
             results.append(result)
             if output_format == "text":
-                for line in report.as_text_lines(result):
-                    click.echo(_colour(line), err=result.error is not None)
+                _echo_lines(report.as_text_lines(result), colour, err=result.error is not None)
             elif output_format == "github":
                 for line in report.as_github(result):
                     click.echo(line)
@@ -140,22 +180,31 @@ def validate(paths: tuple[str, ...], output_format: str, quiet: bool, jobs: int)
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--check", is_flag=True, help="Change nothing; list the files that are not canonical and exit 1.")
-def fmt(paths: tuple[str, ...], check: bool) -> None:
-    """Rewrite records in canonical form (key order, indent, UTF-8, final newline).
+@click.option(
+    "--exclude",
+    "exclude",
+    metavar="GLOB",
+    multiple=True,
+    help="In folders, skip files and folders whose name or relative path matches GLOB (repeatable).",
+)
+@_COLOUR
+def fmt(paths: tuple[str, ...], check: bool, exclude: tuple[str, ...], colour: str) -> None:
+    """Rewrite JSON records in canonical form (key order, indent, UTF-8, final newline).
 
-    PATHS are files, folders (searched for *.json) or - (standard input to standard output).
+    PATHS are files, folders (searched for *.json, skipping hidden files and folders)
+    or - (standard input to standard output).
     Only strict JSON reading must succeed; the schema is not enforced here.
     """
     status = EXIT_OK
     # Every file is read and formatted before any is rewritten, so a file that
     # cannot be read stops the run with nothing changed.
     rewrites: list[tuple[str, bytes]] = []
-    for path in list(expand(paths)):
+    for path in list(expand(paths, formats.get("json").extensions, exclude)):
         data = read_input(path, MAX_BYTES)
         try:
             canonical = api.format_bytes(data, path)
         except InvalidRecordError as exc:
-            _echo_problems(exc)
+            _echo_problems(exc, colour)
             status = EXIT_INVALID
             continue
         if (path == STDIO and not check) or canonical != data:
@@ -175,18 +224,16 @@ def fmt(paths: tuple[str, ...], check: bool) -> None:
     sys.exit(status)
 
 
-_WRITABLE = sorted([*FORMATS, *ALIASES])
-_READABLE = sorted(name for name, f in FORMATS.items() if f.read is not None)
-
-
 @main.command()
 @click.argument("source")
-@click.option("--to", "target", type=click.Choice(_WRITABLE), help="Output format (default: from -o's extension).")
+@click.option(
+    "--to", "target", type=click.Choice(formats.names()), help="Output format (default: from -o's extension)."
+)
 @click.option(
     "--from",
     "origin",
-    type=click.Choice(_READABLE),
-    help="Input format (default: from SOURCE's extension, else from its first character).",
+    type=click.Choice(formats.names(readable_only=True)),
+    help="Input format (default: from SOURCE's extension, else from its content).",
 )
 @click.option("-o", "--output", default=STDIO, show_default=True, help="Output file, or - for standard output.")
 @click.option("--summary", is_flag=True, help="With md: write the one-page summary instead of the report.")
@@ -195,8 +242,16 @@ _READABLE = sorted(name for name, f in FORMATS.items() if f.read is not None)
     metavar="PATH",
     help="With --summary: the report its links point into (default: RECORD_ID.md, next to the summary).",
 )
+@_COLOUR
 def convert(
-    *, source: str, target: str | None, origin: str | None, output: str, summary: bool, report_link: str | None
+    *,
+    source: str,
+    target: str | None,
+    origin: str | None,
+    output: str,
+    summary: bool,
+    report_link: str | None,
+    colour: str,
 ) -> None:
     """Convert a record between formats (SOURCE is a file, or - for standard input).
 
@@ -206,39 +261,36 @@ def convert(
     An xlsx workbook is binary: give -o FILE.xlsx, or redirect standard output.
     """
     if target is None:
-        target = format_for_path(output)
-        if target is None:
-            raise click.UsageError(
-                "say which format to write with --to (or give -o a known extension: .json, .xml, .xlsx, .txt, .md)"
-            )
-    target = ALIASES.get(target, target)
-    if (summary or report_link is not None) and target != "md":
-        raise click.UsageError("--summary and --report-link go with --to md (or -o FILE.md)")
-    if report_link is not None and not summary:
-        raise click.UsageError("--report-link goes with --summary")
-    if report_link is not None:
-        from .formats.md_text import check_link_target
-
-        try:
-            check_link_target(report_link)
-        except ValueError as exc:
-            raise click.UsageError(f"--report-link: {exc}") from None
-    if target == "xlsx" and output == STDIO and _stdout_is_terminal():
-        raise click.UsageError("an xlsx workbook is binary; give -o FILE.xlsx or redirect standard output")
+        found = formats.by_extension(output)
+        if found is None:
+            known = ", ".join(e for f in formats.writable() for e in f.extensions)
+            raise click.UsageError(f"say which format to write with --to (or give -o a known extension: {known})")
+        target = found.name
+    writer = formats.get(target)
+    options = {"summary": summary, "report_link": report_link}
+    try:
+        writer.check_options(**options)
+    except OptionError as exc:
+        raise click.UsageError(f"--{exc.option.replace('_', '-')}: {exc.message}") from None
+    if writer.binary and output == STDIO and _stdout_is_terminal():
+        raise click.UsageError(
+            f"{writer.title} is binary; give -o FILE{writer.extensions[0]} or redirect standard output"
+        )
     if same_file(source, output):
         raise click.UsageError(f"-o {output} is the input file itself; write the output elsewhere")
     data = read_input(source, MAX_BYTES)
-    if FORMATS[input_format(data, source, origin)].read is None:
-        raise click.UsageError(f"{source} cannot be read back into a record; convert from .json, .xml or .xlsx")
+    reader = formats.detect(data, source, origin)
+    if reader is not None and not reader.readable:
+        readable = ", ".join(e for f in formats.readable() for e in f.extensions)
+        raise click.UsageError(
+            f"{source} is {reader.title}, which is not read back into a record; convert from {readable}"
+        )
     try:
-        record = read_record(data, source, origin)
+        out = api.convert(data, source, target, origin=origin, **options)
     except InvalidRecordError as exc:
-        _echo_problems(exc)
+        _echo_problems(exc, colour)
         sys.exit(EXIT_INVALID)
-    if summary:
-        write_atomic(output, dump_summary(record, report_link=report_link).encode("utf-8"))
-    else:
-        write_atomic(output, write_record(record, target))
+    write_atomic(output, out)
 
 
 @main.command()
@@ -246,7 +298,7 @@ def convert(
 def schema(xsd: bool) -> None:
     """Print the bundled JSON Schema (the contract every record follows), or its XSD."""
     if xsd:
-        from .xsd import xsd_bytes
+        from visitexport.formats.xml.xsd import xsd_bytes
 
         write_atomic(STDIO, xsd_bytes())
     else:

@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .problems import Problem
+from visitexport.problems import Problem
 
-__all__ = ["InvalidRecordError", "ToolError", "VisitExportError"]
+__all__ = [
+    "InvalidRecordError",
+    "MissingFileError",
+    "OptionError",
+    "ToolError",
+    "VisitExportError",
+    "missing",
+    "os_error",
+]
 
 
 class VisitExportError(Exception):
@@ -29,5 +37,45 @@ class InvalidRecordError(VisitExportError, ValueError):
         super().__init__(where + more)
 
 
+class OptionError(VisitExportError, ValueError):
+    """An option a format's writer does not take, or a value it cannot use; `option` names it."""
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option = option
+        self.message = message
+        super().__init__(f"{option}: {message}")
+
+
 class ToolError(VisitExportError, OSError):
-    """The tool itself could not do its job: an unreadable file, a broken installation."""
+    """The tool itself could not do its job: an unreadable file, a broken installation.
+
+    Where an operating-system error is the cause, `errno`, `strerror` and
+    `filename` are set as on any `OSError`; `str()` is the whole message.
+    """
+
+    def __init__(self, message: str, *, errno: int | None = None, filename: str | None = None) -> None:
+        if errno is None:
+            super().__init__(message)
+        else:
+            super().__init__(errno, message, filename)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class MissingFileError(ToolError, FileNotFoundError):
+    """A file or folder that does not exist: a `ToolError` callers can also catch as `FileNotFoundError`."""
+
+
+def os_error(exc: OSError, filename: str, doing: str) -> ToolError:
+    """The `ToolError` for an operating-system error met while `doing` something ("read", "write") to `filename`."""
+    kind = MissingFileError if isinstance(exc, FileNotFoundError) else ToolError
+    return kind(f"{filename}: cannot {doing}: {exc.strerror or exc}", errno=exc.errno, filename=filename)
+
+
+def missing(filename: str) -> MissingFileError:
+    """The error for a path that does not exist."""
+    import errno
+
+    return MissingFileError(f"{filename}: no such file or folder", errno=errno.ENOENT, filename=filename)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import ToolError
+from visitexport.errors import ToolError, os_error
 
 __all__ = ["STDIO", "expand", "read_input", "same_file", "write_atomic"]
 
@@ -18,44 +20,71 @@ __all__ = ["STDIO", "expand", "read_input", "same_file", "write_atomic"]
 STDIO = "-"
 
 
-def expand(paths: Iterable[str], pattern: str = "*.json") -> Iterator[str]:
-    """Files named directly, then the files under each folder matching `pattern`, sorted.
+def expand(
+    paths: Iterable[str | os.PathLike[str]], extensions: Collection[str], exclude: Sequence[str] = ()
+) -> Iterator[str]:
+    """Files named directly, then the files under each folder with one of `extensions`, sorted.
 
-    A file reached twice (named twice, or named and found in a folder, under
-    any name) is given once, and so is `-`. A path that does not exist raises
-    `ToolError`.
+    Inside a folder, hidden files and folders (``.git``, ``.venv``: names
+    starting with ``.``) are skipped, and so is anything whose path relative
+    to the folder, or whose own name, matches one of the `exclude` globs. A
+    file named directly is taken whatever its name. A file reached twice
+    (named twice, or named and found in a folder, under any name) is given
+    once, and so is `-`. A path that does not exist is given as it is: reading
+    it says so, in its place among the others.
     """
     seen: set[tuple[int, int] | str] = set()
-    for name in paths:
+    wanted = tuple(e.lower() for e in extensions)
+    for given in paths:
+        name = os.fspath(given)
         if name == STDIO:
             if name not in seen:
                 seen.add(name)
                 yield name
             continue
         path = Path(name)
-        if path.is_dir():
-            found = sorted(str(p) for p in path.rglob(pattern) if p.is_file())
-        elif path.exists():
-            found = [name]
-        else:
-            raise ToolError(f"{name}: no such file or folder")
+        found = _search(path, wanted, exclude) if path.is_dir() else [name]
         for file in found:
             try:
                 info = Path(file).stat()
+            except FileNotFoundError:
+                if file not in seen:
+                    seen.add(file)
+                    yield file
+                continue
             except OSError as exc:
-                raise ToolError(f"{file}: cannot read: {exc.strerror or exc}") from exc
+                raise os_error(exc, file, "read") from exc
             key = (info.st_dev, info.st_ino)
             if key not in seen:
                 seen.add(key)
                 yield file
 
 
-def read_input(name: str, limit: int | None = None) -> bytes:
+def _search(folder: Path, extensions: tuple[str, ...], exclude: Sequence[str]) -> list[str]:
+    """The files under `folder` with one of `extensions`, not hidden, not excluded, sorted by path."""
+
+    def excluded(relative: str, name: str) -> bool:
+        return name.startswith(".") or any(fnmatch(relative, g) or fnmatch(name, g) for g in exclude)
+
+    found: list[str] = []
+    for top, folders, files in os.walk(folder):
+        here = Path(top)
+        inside = here.relative_to(folder)
+        # Pruned in place, so a .venv of thousands of files is never walked.
+        folders[:] = [d for d in folders if not excluded((inside / d).as_posix(), d)]
+        for file in files:
+            if file.lower().endswith(extensions) and not excluded((inside / file).as_posix(), file):
+                found.append(str(here / file))
+    return sorted(found)
+
+
+def read_input(given: str | os.PathLike[str], limit: int | None = None) -> bytes:
     """The bytes of a file, or of standard input for `-`.
 
     With `limit`, at most ``limit + 1`` bytes are read: enough for the caller
     to see that the input is too large without holding all of it.
     """
+    name = os.fspath(given)
     try:
         if name == STDIO:
             return _read_capped(sys.stdin.buffer, limit)
@@ -65,7 +94,7 @@ def read_input(name: str, limit: int | None = None) -> bytes:
                 return file.read()
             return _read_capped(file, limit)
     except OSError as exc:
-        raise ToolError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+        raise os_error(exc, name, "read") from exc
 
 
 def _read_capped(stream: BinaryIO, limit: int | None) -> bytes:
@@ -109,13 +138,13 @@ def write_atomic(name: str, data: bytes) -> None:
     except FileNotFoundError:
         mode = None
     except OSError as exc:
-        raise ToolError(f"{name}: cannot write: {exc.strerror or exc}") from exc
+        raise os_error(exc, name, "write") from exc
     if mode is not None and not stat.S_ISREG(mode):
         _write_through(name, data)  # a pipe or device, perhaps /dev/stdout: nothing to replace
         return
     if mode is not None and not mode & 0o222:
         # Judged by the mode bits, not os.access: root may write anything.
-        raise ToolError(f"{name}: cannot write: the file is read-only")
+        raise ToolError(f"{name}: cannot write: the file is read-only", errno=errno.EACCES, filename=name)
     try:
         target = Path(name).resolve() if Path(name).is_symlink() else Path(name)
     except (OSError, RuntimeError) as exc:
@@ -123,7 +152,7 @@ def write_atomic(name: str, data: bytes) -> None:
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise ToolError(f"{name}: cannot write: {exc.strerror or exc}") from exc
+        raise os_error(exc, name, "write") from exc
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
@@ -140,7 +169,7 @@ def write_atomic(name: str, data: bytes) -> None:
     except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise ToolError(f"{name}: cannot write: {exc.strerror or exc}") from exc
+            raise os_error(exc, name, "write") from exc
         raise
     _sync_folder(target.parent)
 
@@ -150,7 +179,7 @@ def _write_through(name: str, data: bytes) -> None:
         with Path(name).open("wb") as out:
             out.write(data)
     except OSError as exc:
-        raise ToolError(f"{name}: cannot write: {exc.strerror or exc}") from exc
+        raise os_error(exc, name, "write") from exc
 
 
 def _sync_folder(folder: Path) -> None:

@@ -10,9 +10,10 @@ Exceptions (see `errors`) are reserved for the moments the library must stop.
 
 from __future__ import annotations
 
+from collections.abc import Container, Iterable
 from typing import NamedTuple
 
-__all__ = ["Problem"]
+__all__ = ["FileResult", "Problem", "escape_pointer", "nearest", "pointer_of"]
 
 
 class Problem(NamedTuple):
@@ -37,3 +38,32 @@ class Problem(NamedTuple):
 
     def as_dict(self) -> dict[str, object]:
         return dict(self._asdict())
+
+
+class FileResult(NamedTuple):
+    """The outcome of checking one file: its problems, or why it could not be read."""
+
+    path: str
+    problems: tuple[Problem, ...] = ()
+    error: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.error is None and not self.problems
+
+
+def escape_pointer(token: str) -> str:
+    """One reference token of an RFC 6901 JSON Pointer: ``~`` as ``~0``, ``/`` as ``~1``."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def pointer_of(path: Iterable[object]) -> str:
+    """The JSON Pointer of a path of keys and indexes (``("people", 0, "name")`` is ``/people/0/name``)."""
+    return "".join(f"/{escape_pointer(str(step))}" for step in path)
+
+
+def nearest(at: str, known: Container[str]) -> str:
+    """`at`, or its nearest ancestor among `known` ("" when none is): where a format can place a problem."""
+    while at and at not in known:
+        at = at.rsplit("/", 1)[0]
+    return at

@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from .api import FileResult
-from .problems import Problem
-from .schema import SCHEMA_ID
+from visitexport.problems import FileResult, Problem
+from visitexport.schema.loading import SCHEMA_ID
 
 __all__ = ["REPORT_VERSION", "as_github", "as_json", "as_text_lines", "summary"]
 

@@ -1,0 +1,72 @@
+"""A record's rows, sheet by sheet, as the workbook lays them out (see `visitexport.formats.tabular.layout`).
+
+Shared by the writer (which fills the cells) and the tests; the reader goes
+the other way with the same layout.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from visitexport.formats.tabular.layout import Kind, Layout, Sheet
+
+__all__ = ["Row", "collect", "get"]
+
+
+class Row(NamedTuple):
+    """One row of a sheet: the object it shows and where it sits."""
+
+    number: int
+    kind: Kind | None  # None on a sheet of cells
+    item: Any
+    pointer: str
+    parent: str | int | None
+    depth: int
+
+
+def get(value: Any, path: tuple[str, ...]) -> Any:
+    """The value at `path` of keys inside `value`, or None."""
+    for key in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def collect(layout: Layout, record: dict[str, Any]) -> dict[str, list[Row]]:
+    """Every sheet's rows in record order: nested rows right after their parent, children by parent."""
+    rows: dict[str, list[Row]] = {sheet.name: [] for sheet in layout.sheets}
+
+    def emit(
+        sheet: Sheet, items: list[Any], pointer: str, parent: str | int | None, *, depth: int, tags: tuple[str, ...]
+    ) -> None:
+        out = rows[sheet.name]
+        for index, item in enumerate(items):
+            here = f"{pointer}/{index}"
+            if sheet.cells is not None:
+                out.append(Row(len(out) + 1, None, item, here, parent, depth))
+                continue
+            tag = tags[0] if len(tags) == 1 else item[sheet.discriminator]
+            kind = sheet.kinds[tag]
+            row = Row(len(out) + 1, kind, item, here, parent, depth)
+            out.append(row)
+            for path, held in kind.holds.items():
+                sub = get(item, path)
+                if sub:
+                    emit(sheet, sub, _extend(here, path), item["id"], depth=depth + 1, tags=held)
+            for path, child in kind.children:
+                sub = get(item, path)
+                if sub and child is not None:
+                    link = item["id"] if child.parent_by_id else row.number
+                    emit(child, sub, _extend(here, path), link, depth=0, tags=child.top_tags)
+
+    for sheet in layout.sheets:
+        if sheet.parent is None:
+            items = get(record, sheet.path)
+            if items:
+                emit(sheet, items, _extend("", sheet.path), None, depth=0, tags=sheet.top_tags)
+    return rows
+
+
+def _extend(pointer: str, path: tuple[str, ...]) -> str:
+    return pointer + "".join(f"/{key}" for key in path)

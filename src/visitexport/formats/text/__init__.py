@@ -1,0 +1,1 @@
+"""Plain text: the release rendered from the document layer (`codec`)."""

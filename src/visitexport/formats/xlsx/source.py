@@ -1,0 +1,189 @@
+"""The cells of an untrusted workbook, sheet by sheet, within limits, with nothing guessed or lost.
+
+openpyxl does the parsing (its workbook reader and its worksheet parser),
+but not through its read-only worksheets, which would hide things a person
+must hear about: they skip a row whose number repeats or goes back, pad rows
+to whatever width the file declares, fill gaps with empty rows, and raise
+anything (IndexError, ValueError) on a malformed cell. Here:
+
+- rows come straight from the parser, so a repeated or backward row number is
+  a problem, and a far-away row costs nothing;
+- a sheet stops at `MAX_ROWS` rows, `MAX_COLUMNS` columns or, in all,
+  `MAX_CELLS` cells, each reported at the cell where it happens (the package
+  check has already capped each sheet's XML, see `xlsx_package.PART_LIMITS`);
+- a malformed sheet is a problem (``xlsx.zip``), not a crash;
+- shared strings are read as written: openpyxl deletes every ``x005F_`` from
+  them, which changes text; instead every text cell's OOXML escapes
+  (``_xHHHH_``) are decoded once, whether the text was shared or inline;
+- openpyxl's warnings about features it drops (data validation extensions,
+  say) are not ours to pass on: the workbook's data is checked here.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from visitexport.errors import InvalidRecordError
+from visitexport.limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS
+from visitexport.problems import Problem
+
+__all__ = ["Book", "Grid", "RawCell", "open_book"]
+
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+#: The data types openpyxl's parser leaves a cell with (t="str" and t="inlineStr" become s).
+_KINDS = frozenset("snbdef")
+
+
+class _Strings(list[str]):
+    """The shared strings, refusing the negative indexes a Python list would wrap around."""
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, int) and index < 0:
+            raise IndexError(f"shared string {index} does not exist")
+        return super().__getitem__(index)
+
+
+Report = Callable[[str, str, str], None]
+
+
+class RawCell(NamedTuple):
+    row: int
+    column: int
+    value: Any
+    kind: str  # openpyxl's data type: s, n, b, d, e, f
+
+
+class Grid(NamedTuple):
+    """A sheet's header row (column -> cell) and its other rows with a value, in file order."""
+
+    header: dict[int, RawCell]
+    rows: list[list[RawCell]]
+
+
+class Book:
+    """An opened workbook: its sheets' names, and their cells on demand."""
+
+    def __init__(self, reader: Any, shared: list[str]) -> None:
+        self._reader = reader
+        self._book = reader.wb
+        self._shared = shared
+        self._cells = 0
+        self.titles: list[str] = [ws.title for ws in self._book.worksheets]
+
+    def grid(self, index: int, report: Report) -> Grid:
+        """The cells of sheet `index`; `report(place, rule, message)` hears what is wrong."""
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        ws = self._book.worksheets[index]
+        title = quote(ws.title)
+        header: dict[int, RawCell] = {}
+        rows: list[list[RawCell]] = []
+        previous = 0
+        try:
+            with ws._get_source() as source, warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parser = WorkSheetParser(
+                    source,
+                    self._shared,
+                    data_only=False,
+                    epoch=self._book.epoch,
+                    date_formats=self._book._date_formats,
+                    timedelta_formats=self._book._timedelta_formats,
+                )
+                for number, cells in parser.parse():
+                    if number <= previous:
+                        report(f"{title}!A{number}", "xlsx.row", f"row {number} comes after row {previous} in the file")
+                        break
+                    previous = number
+                    if number > MAX_ROWS + 1:
+                        report(f"{title}!A{number}", "xlsx.range", f"a value beyond row {MAX_ROWS + 1:,}")
+                        break
+                    found = []
+                    for cell in cells:
+                        if cell["data_type"] not in _KINDS:
+                            where = f"{title}!{get_column_letter(cell['column'])}{cell['row']}"
+                            report(where, "xlsx.type", f"unknown cell type {cell['data_type']!r}")
+                        elif cell["value"] is not None:
+                            found.append(_raw(cell))
+                    if any(c.column > MAX_COLUMNS for c in found):
+                        report(f"{title}!A{number}", "xlsx.range", f"a value beyond column {MAX_COLUMNS:,}")
+                        break
+                    self._cells += len(found)
+                    if self._cells > MAX_CELLS:
+                        report(f"{title}!A{number}", "xlsx.range", f"more than {MAX_CELLS:,} cells in the workbook")
+                        break
+                    seen: set[int] = set()
+                    for cell in found:
+                        if cell.column in seen or cell.row != number:
+                            where = f"{title}!{get_column_letter(cell.column)}{cell.row}"
+                            report(where, "xlsx.row", f"a cell out of place in row {number}")
+                        seen.add(cell.column)
+                    if number == 1:
+                        header = {c.column: c for c in found}
+                    elif found:
+                        rows.append(found)
+        except Exception as exc:  # openpyxl's parser raises whatever a malformed cell provokes
+            report(f"{title}!A{previous + 1}", "xlsx.zip", f"the sheet cannot be read after row {previous}: {exc}")
+        return Grid(header, rows)
+
+    def close(self) -> None:
+        self._book.close()
+
+
+def open_book(data: bytes, source: str) -> Book:
+    """The workbook in `data`, whose package `check_package` has passed."""
+    from openpyxl.reader.excel import ExcelReader
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = ExcelReader(io.BytesIO(data), read_only=True, keep_vba=False, data_only=False, keep_links=False)
+            reader.read()
+            shared = _shared_strings(reader)
+    except Exception as exc:  # openpyxl raises many kinds of error on a broken package
+        raise InvalidRecordError(source, [Problem(0, 0, "", "xlsx.zip", f"not a workbook: {exc}")]) from None
+    return Book(reader, shared)
+
+
+def _shared_strings(reader: Any) -> list[str]:
+    """The shared strings as written (OOXML escapes decoded later, with inline strings)."""
+    from openpyxl.cell.text import Text
+    from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    part = reader.package.find(SHARED_STRINGS)
+    strings = _Strings()
+    if part is None:
+        return strings
+    tag = f"{{{SHEET_MAIN_NS}}}si"
+    with reader.archive.open(part.PartName[1:]) as source:
+        for _, node in iterparse(source):
+            if node.tag == tag:
+                strings.append(Text.from_tree(node).content)
+                node.clear()
+    return strings
+
+
+def _raw(cell: dict[str, Any]) -> RawCell:
+    value, kind = cell["value"], cell["data_type"]
+    if kind == "f" and not isinstance(value, str):  # an array or data-table formula object
+        value = getattr(value, "text", None) or "={table}"
+    if kind == "s" and isinstance(value, str) and "_x" in value:
+        value = _ESCAPE.sub(_unescaped, value)
+    return RawCell(cell["row"], cell["column"], value, kind)
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16)
+    # A lone surrogate is no character: the escape stays as written (and validation judges the text).
+    return match.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)
+
+
+def quote(name: str) -> str:
+    """A sheet name as a cell reference spells it."""
+    return f"'{name}'" if re.search(r"[^A-Za-z0-9_]", name) else name

@@ -1,0 +1,15 @@
+"""XML: the record as one namespaced document (`codec`), valid against the XSD generated from the schema (`xsd`)."""
+
+from __future__ import annotations
+
+__all__ = ["sniff"]
+
+_UTF16 = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
+
+
+def sniff(data: bytes) -> bool:
+    """Markup comes first (UTF-8 or UTF-16), and it is not an HTML page."""
+    if data.startswith(_UTF16):
+        return True
+    head = data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")[:512].lower()
+    return head.startswith(b"<") and not head.startswith((b"<!doctype html", b"<html")) and b"<html" not in head
