@@ -139,7 +139,34 @@ def test_an_xsd_problem_names_line_and_path() -> None:
     problem = caught.value.problems[0]
     assert problem.rule == "xml.schema"
     assert problem.line == text.split("<v:date>3 November")[0].count("\n") + 1
-    assert problem.pointer == "/record/engagements/engagement[2]/date/date"
+    assert (problem.pointer, problem.place) == (
+        "/engagements/1/date/date",
+        "/record/engagements/engagement[2]/date/date",
+    )
+
+
+def test_an_xsd_problem_in_a_block_points_into_the_record() -> None:
+    # A block is named by its type and sits in a wrapper: the pointer counts it among its siblings.
+    text = golden_text()
+    marker = "<v:label>1.</v:label>\n                    <v:blocks>"
+    assert marker in text
+    edited = text.replace(marker, marker.replace("1.", " 1."), 1)
+    with pytest.raises(InvalidRecordError) as caught:
+        load_xml(edited.encode(), "edited.xml")
+    (problem,) = caught.value.problems
+    expected = "/document/body/1/blocks/0/blocks/0/items/0/label"
+    place = "/record/document/body/section[1]/blocks/section[1]/blocks/list/items/item[1]/label"
+    assert (problem.rule, problem.pointer, problem.place) == ("xml.schema", expected, place)
+
+
+def test_an_unknown_element_points_at_its_nearest_known_value() -> None:
+    text = golden_text().replace("<v:summary>", "<v:remark>x</v:remark><v:summary>", 1)
+    with pytest.raises(InvalidRecordError) as caught:
+        load_xml(text.encode(), "edited.xml")
+    problem = caught.value.problems[0]
+    assert problem.rule == "xml.schema"
+    assert problem.pointer.startswith("/") and "remark" not in problem.pointer
+    assert problem.place.endswith("/remark")
 
 
 # --- hostile input -------------------------------------------------------------------
@@ -347,7 +374,8 @@ def test_an_xsd_problem_path_does_not_depend_on_prefixes() -> None:
     default_ns = text.replace("v:", "").replace("xmlns:v=", "xmlns=")
     with pytest.raises(InvalidRecordError) as caught:
         load_xml(default_ns.encode(), "edited.xml")
-    assert caught.value.problems[0].pointer == "/record/engagements/engagement[2]/date/date"
+    assert caught.value.problems[0].place == "/record/engagements/engagement[2]/date/date"
+    assert caught.value.problems[0].pointer == "/engagements/1/date/date"
 
 
 DECL = "<?xml version='1.0' encoding='UTF-8'?>\n"

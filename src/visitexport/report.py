@@ -31,14 +31,20 @@ def summary(results: Sequence[FileResult]) -> dict[str, int]:
 def as_text_lines(result: FileResult) -> list[str]:
     if result.error is not None:
         return [f"{result.error}"]
-    return [f"{result.path}{_where(p)}: {p.rule}: {p.message} ({p.pointer or '/'})" for p in result.problems]
+    return [f"{result.path}{_where(p)}: {p.rule}: {p.message} ({_what(p)})" for p in result.problems]
 
 
 def _where(problem: Problem) -> str:
-    """`:People!C4`, `:12:5`, or nothing for a problem of the whole file (a zip that is not a workbook)."""
-    if problem.place:
-        return f":{problem.place}"
-    return f":{problem.line}:{problem.column}" if problem.line else ""
+    """`:12:5`, `:12` (a line without a known column), `:People!C4`, or nothing for the whole file."""
+    if problem.line:
+        return f":{problem.line}:{problem.column}" if problem.column else f":{problem.line}"
+    return f":{problem.place}" if problem.place else ""
+
+
+def _what(problem: Problem) -> str:
+    """The value at fault: its JSON Pointer (the whole document has the empty one), and the XML path beside a line."""
+    pointer = problem.pointer or "the document"
+    return f"{pointer}; at {problem.place}" if problem.line and problem.place else pointer
 
 
 def as_json(results: Sequence[FileResult], version: str) -> str:
@@ -77,7 +83,7 @@ def as_github(result: FileResult) -> list[str]:
     for p in result.problems:
         where = f"file={_escape_property(result.path)}"
         if p.line:
-            where += f",line={p.line},col={p.column}"
-        text = f"{p.place + ': ' if p.place else ''}{p.message} ({p.pointer or '/'})"
+            where += f",line={p.line}" + (f",col={p.column}" if p.column else "")
+        text = f"{p.place + ': ' if p.place and not p.line else ''}{p.message} ({_what(p)})"
         lines.append(f"::error {where},title={_escape_property(p.rule)}::{_escape_data(text)}")
     return lines

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 from visitexport.errors import InvalidRecordError, ToolError
 from visitexport.formats.xml.xsd import NAMESPACE
 from visitexport.limits import MAX_BYTES, MAX_REPORTED, MAX_XML_CHILDREN, MAX_XML_ELEMENTS
-from visitexport.problems import Problem, nearest
+from visitexport.problems import Problem, nearest, pointer_of
 from visitexport.schema.model import (
     ArrayNode,
     ChoiceNode,
@@ -208,7 +208,7 @@ def load_xml(data: bytes | str, source: str = "<input>") -> dict[str, Any]:
         errors = list(schema.error_log)[:MAX_REPORTED]
         raise InvalidRecordError(
             source,
-            [Problem(e.line, e.column, _path(tree, e.path), "xml.schema", _xsd_message(e.message)) for e in errors],
+            [_xsd_problem(tree, e) for e in errors],
         )
     places: dict[str, int] = {}
     # XSD-valid elements come in schema order, so the record is in canonical order as built.
@@ -308,19 +308,63 @@ def _check_tree(tree: Any, root: Any) -> list[Problem]:
     return problems
 
 
-def _path(tree: Any, path: str | None) -> str:
-    """The element at lxml's path as /record/engagements/engagement[2]/date, whatever the prefixes."""
+def _xsd_problem(tree: Any, error: Any) -> Problem:
+    """An XSD error at its line (and column, 0 where libxml2 gives none), its element's XML path
+    as the place, and the JSON Pointer of the value that element holds."""
+    element = _element_at(tree, error.path)
+    where = _path(element) if element is not None else ""
+    at = _pointer_of(element) if element is not None else ""
+    return Problem(error.line, error.column, at, "xml.schema", _xsd_message(error.message), where)
+
+
+def _element_at(tree: Any, path: str | None) -> Any:
+    """The element lxml's error path names, whatever prefixes the document uses."""
     from lxml import etree
 
     prefixes = {k: v for k, v in tree.getroot().nsmap.items() if k}
     try:
         found = tree.xpath(path, namespaces=prefixes) if path else []
     except etree.XPathError:
-        return ""
-    if not found:
-        return ""
+        return None
+    return found[0] if found else None
+
+
+def _pointer_of(element: Any) -> str:
+    """The JSON Pointer of the value an element holds, found by walking the model from the root.
+
+    It stops at the first element the model has no place for (an unknown element
+    the XSD refused): the pointer is then that of the nearest value it knows.
+    """
+    chain = [element, *element.iterancestors()][::-1]
+    node: Node = model()
+    steps: list[str] = []
+    for parent, child in zip(chain, chain[1:]):
+        name = _local(child)
+        if isinstance(node, ObjectNode) and name in node.by_key:
+            steps.append(name)
+            node = node.by_key[name].node
+        elif isinstance(node, ArrayNode):
+            steps.append(str([e for e in parent if isinstance(e.tag, str)].index(child)))
+            item = node.item
+            if isinstance(item, ChoiceNode):
+                if name not in item.branches:
+                    break
+                node = item.branches[name]
+            else:
+                node = item
+        elif isinstance(node, ChoiceNode) and name in node.branches:
+            node = node.branches[name]
+        elif isinstance(node, VariantNode) and (branch := next((b for b in node.branches if name in b.by_key), None)):
+            steps.append(name)
+            node = branch.by_key[name].node
+        else:
+            break
+    return pointer_of(steps)
+
+
+def _path(element: Any) -> str:
+    """An element's place as /record/engagements/engagement[2]/date, whatever the prefixes."""
     steps = []
-    element = found[0]
     while element is not None:
         name = _local(element)
         parent = element.getparent()
