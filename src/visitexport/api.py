@@ -44,6 +44,7 @@ __all__ = [
     "render_text",
     "validate",
     "write_record",
+    "xsd_bytes",
 ]
 
 #: A canonical record, as parsed from JSON.
@@ -120,6 +121,13 @@ def format_bytes(data: bytes, source: str = "<input>") -> bytes:
         line, column = strict.Locator(text).at(deep[1])
         raise InvalidRecordError(source, [Problem(line, column, deep[0], "json.depth", DEPTH_MESSAGE)])
     return canonical_bytes(value)
+
+
+def xsd_bytes() -> bytes:
+    """The XSD generated from the bundled schema, which every XML record follows."""
+    from visitexport.formats.xml.xsd import xsd_bytes as generated
+
+    return generated()
 
 
 # --- one verb per format, for convenience: each is read_record or write_record -------------

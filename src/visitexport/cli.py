@@ -298,9 +298,7 @@ def convert(
 def schema(xsd: bool) -> None:
     """Print the bundled JSON Schema (the contract every record follows), or its XSD."""
     if xsd:
-        from visitexport.formats.xml.xsd import xsd_bytes
-
-        write_atomic(STDIO, xsd_bytes())
+        write_atomic(STDIO, api.xsd_bytes())
     else:
         write_atomic(STDIO, schema_bytes())
 
