@@ -31,7 +31,7 @@ def test_every_command_and_option_is_documented(name: str) -> None:
 
 
 def test_every_rule_is_documented() -> None:
-    emitted = set(re.findall(r'"((?:json|xml|xlsx)\.[a-z-]+)"', SOURCE)) | set(semantic.RULES)
+    emitted = set(re.findall(r'"((?:json|xml|xlsx|format)\.[a-z-]+)"', SOURCE)) | set(semantic.RULES)
     assert {"json.duplicate-key", "xml.doctype"} <= emitted
     for rule in sorted(emitted):
         assert f"| `{rule}` |" in README, rule
