@@ -42,8 +42,7 @@ from typing import Any
 import openpyxl
 from results import synthetic, write_section
 
-from visitexport.formats.xlsx.read import load_xlsx
-from visitexport.formats.xlsx.write import dump_xlsx
+from visitexport import dump_xlsx, load_xlsx
 from visitexport.validation import check_record
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -28,6 +28,7 @@ from visitexport.api import (
     render_text,
     validate,
     write_record,
+    xsd_bytes,
 )
 from visitexport.batch import check_file, check_files
 from visitexport.errors import InvalidRecordError, MissingFileError, OptionError, ToolError, VisitExportError
@@ -69,4 +70,5 @@ __all__ = [
     "schema_bytes",
     "validate",
     "write_record",
+    "xsd_bytes",
 ]
