@@ -818,3 +818,63 @@ def test_a_sheet_of_too_many_cells_is_refused_before_openpyxl_reads_it() -> None
     assert [p.rule for p in found] == ["xlsx.range"]
     assert "300,0" in found[0].message
     assert peak < 40_000_000
+
+
+# --- empty cells ----------------------------------------------------------------------------
+
+TABLE_RECORD = VALID[[p.stem for p in VALID].index("table-and-footer")]
+
+
+def test_an_empty_table_cell_round_trips() -> None:
+    record = load_json(TABLE_RECORD)
+    rows = record["document"]["body"][2]["blocks"][1]["rows"]
+    rows[2][1] = ""
+    rows.append(["", ""])
+    data = dump_xlsx(record)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        table = archive.read(sheet_part(data, "Table rows"))
+    # How openpyxl writes "": an inline string with no <is> at all.
+    assert re.search(rb'<c r="E4" s="2" t="inlineStr">(</c>|/>)', table) is not None
+    assert load_xlsx(data, "x.xlsx") == record
+
+
+def test_empty_text_cells_read_as_no_value() -> None:
+    """Blank inline strings, as openpyxl and pandas write them, where a value could be."""
+    record = load_json(TABLE_RECORD)
+    data = dump_xlsx(record)
+    address = next(i for i, (label, _, _) in enumerate(layout().fields) if label == "Release: Address") + 2
+    blank_field = replaced_in(
+        data,
+        "Record",
+        f'<c r="C{address}" s="7"'.encode(),
+        f'<c r="B{address}" t="inlineStr"/><c r="C{address}" s="7"'.encode(),
+    )
+    # An empty list of aliases, an empty cell under no header, and a row of nothing but empty cells.
+    alias = rb'<c r="D2" s="2" t="inlineStr"><is><t>Lim</t></is></c>'
+    blank_people = replaced_in(
+        blank_field, "People", alias, rb'<c r="D2" t="inlineStr"><is><t/></is></c><c r="Z2" t="str"/>'
+    )
+    blank_people = replaced_in(
+        blank_people,
+        "People",
+        b"</sheetData>",
+        b'<row r="90"><c r="A90" t="inlineStr"/><c r="C90" t="s"/></row></sheetData>',
+    )
+    last = rb'<c r="E4" s="2" t="inlineStr"><is><t>Minister Lim and Minister Pham</t></is></c>'
+    blank_cell = replaced_in(blank_people, "Table rows", last, rb'<c r="E4" t="inlineStr"/><c r="F4" t="inlineStr"/>')
+    back = load_xlsx(blank_cell, "blank.xlsx")
+    assert "url" not in back["release"]
+    expected = load_json(TABLE_RECORD)
+    expected["document"]["body"][2]["blocks"][1]["rows"][2][1] = ""
+    del expected["people"][0]["aliases"]
+    assert back == expected
+
+
+def test_an_empty_cell_where_a_value_is_required_is_reported_as_missing() -> None:
+    data = dump_xlsx(load_json(TABLE_RECORD))
+    no_order = replaced_in(data, "People", rb'<c r="A2" s="2" t="n"><v>1</v></c>', rb'<c r="A2" t="inlineStr"/>')
+    assert [(p.rule, p.place) for p in problems(no_order)] == [("xlsx.order", "People!A2")]
+    no_count = replaced_in(data, "Table rows", rb'<c r="C3" s="2" t="n"><v>2</v></c>', rb'<c r="C3" t="inlineStr"/>')
+    assert [(p.rule, p.place) for p in problems(no_count)] == [("xlsx.cells", "'Table rows'!C3")]
+    unknown = replaced_in(data, "People", rb'<c r="A2" s="2" t="n"><v>1</v></c>', rb'<c r="A2" t="zz"/>')
+    assert [(p.rule, p.place) for p in problems(unknown)][:1] == [("xlsx.type", "People!A2")]

@@ -17,6 +17,21 @@ record is assembled, by its JSON Pointer:
 5. the full canonical validation of the assembled record.
 
 Nothing is returned unless all of it passes; all problems are reported at once.
+
+An empty cell is one with no value or with a text of no characters (an
+empty inline string, ``<c t="inlineStr"/>``, is how openpyxl, pandas and
+`dump_xlsx` write ""); spaces or a line break are not empty. `xlsx_source`
+drops empty cells, so each column reads one as if it were not there:
+
+- a field of ``Record`` or a column of any other sheet (text, dates,
+  numbers, TRUE/FALSE, ids, lists one per line): the property is absent.
+  No schema text may be "" and no list may be empty, so absent is the only
+  valid reading; a required property is then reported as missing;
+- ``#``, ``Type``, ``Cells``, and the parent column of a nested array: missing
+  (a problem); ``Parent`` on a sheet of its own kind: a row at the top;
+- ``Cell n`` up to the row's ``Cells``: the table cell "" (the only place
+  a record holds an empty text); beyond ``Cells``: nothing;
+- a row of empty cells is no row, an empty header cell no column.
 """
 
 from __future__ import annotations
@@ -346,8 +361,6 @@ class _Reader:
         value = cell.value
         if column.boolean and cell.kind == "f" and _is_constant(cell):
             return _CONSTANT_BOOLEANS[value.upper()]
-        if isinstance(value, str) and value == "":
-            return None
         if column.boolean:
             return value if isinstance(value, bool) else self._wrong(cell, "TRUE or FALSE", row, path)
         if column.integer or column.number:

@@ -12,6 +12,9 @@ anything (IndexError, ValueError) on a malformed cell. Here:
   `MAX_CELLS` cells, each reported at the cell where it happens (the package
   check has already capped each sheet's XML, see `xlsx_package.PART_LIMITS`);
 - a malformed sheet is a problem (``xlsx.zip``), not a crash;
+- a cell that holds nothing is no cell: no value, or a text of no
+  characters (``<c t="inlineStr"/>``, as openpyxl, pandas and `dump_xlsx`
+  write an empty text); what that means in each column is in `xlsx.read`;
 - shared strings are read as written: openpyxl deletes every ``x005F_`` from
   them, which changes text; instead every text cell's OOXML escapes
   (``_xHHHH_``) are decoded once, whether the text was shared or inline;
@@ -36,6 +39,9 @@ __all__ = ["Book", "Grid", "RawCell", "open_book"]
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 #: The data types openpyxl's parser leaves a cell with (t="str" and t="inlineStr" become s).
 _KINDS = frozenset("snbdef")
+#: What openpyxl's parser leaves a text cell with no text as (``<c t="inlineStr"/>``, which openpyxl,
+#: pandas and `dump_xlsx` write for an empty text, or ``<c t="str"/>``): blank, like a cell with no value.
+_BLANK_TEXT = frozenset(("inlineStr", "str"))
 
 
 class _Strings(list[str]):
@@ -105,10 +111,12 @@ class Book:
                         break
                     found = []
                     for cell in cells:
+                        if _blank(cell):
+                            continue
                         if cell["data_type"] not in _KINDS:
                             where = f"{title}!{get_column_letter(cell['column'])}{cell['row']}"
                             report(where, "xlsx.type", f"unknown cell type {cell['data_type']!r}")
-                        elif cell["value"] is not None:
+                        else:
                             found.append(_raw(cell))
                     if any(c.column > MAX_COLUMNS for c in found):
                         report(f"{title}!A{number}", "xlsx.range", f"a value beyond column {MAX_COLUMNS:,}")
@@ -167,6 +175,14 @@ def _shared_strings(reader: Any) -> list[str]:
                 strings.append(Text.from_tree(node).content)
                 node.clear()
     return strings
+
+
+def _blank(cell: dict[str, Any]) -> bool:
+    """A cell that holds nothing: no value of any known type, or a text of no characters."""
+    value, kind = cell["value"], cell["data_type"]
+    if value is None:
+        return kind in _KINDS or kind in _BLANK_TEXT
+    return kind == "s" and isinstance(value, str) and not value
 
 
 def _raw(cell: dict[str, Any]) -> RawCell:
