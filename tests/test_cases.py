@@ -2,7 +2,8 @@
 
 A new case is a new file: ``cases/valid/NAME.json``, or ``cases/invalid/NAME.json``
 with ``NAME.expect`` giving the rule, JSON Pointer, line and column it must
-trigger (found by the generator from a marker in the text, not by this tool).
+trigger, written by ``tests/cases/generate.py`` from a marker in the text, not
+by this tool (see tests/cases/README.md).
 """
 
 from __future__ import annotations
