@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in files:
         try:
             expect = generate(path, check=args.check)
-        except (MarkerError, OSError) as exc:
+        except (ValueError, OSError) as exc:  # a bad marker, or an .expect that is not JSON
             print(f"{path}: {exc}", file=sys.stderr)
             failed += 1
             continue
