@@ -243,3 +243,12 @@ def test_a_bad_marker_is_refused_and_the_file_kept(
 def test_the_committed_cases_hold_no_marker() -> None:
     # A marker left in a case would be an .expect never written.
     assert generator.main(["--check"]) == 0
+
+
+def test_an_expect_that_is_not_json_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = tmp_path / "case.json"
+    case.write_bytes("[⟪json.syntax⟫]".encode())
+    case.with_suffix(".expect").write_bytes(b"{not json")
+    assert generator.main([str(case)]) == 2
+    assert str(case) in capsys.readouterr().err
+    assert case.read_bytes() == "[⟪json.syntax⟫]".encode()
