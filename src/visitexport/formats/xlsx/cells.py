@@ -9,22 +9,30 @@ never guessed, and comes from a small pool per sheet: one cell object per
 openpyxl writes each row as soon as it is appended, so a pooled cell is free
 again for the next row.
 
-Also here: hyperlinks within the workbook written as plain XML (openpyxl's
-descriptor machinery costs more than the rest of a link), and a zip file
-whose entries all carry one timestamp.
+Also here: the links of a sheet, to places within the workbook, collected
+to be written as plain XML (openpyxl's descriptor machinery costs more than
+the rest of a link), and a zip file whose entries all carry one timestamp.
+What touches openpyxl's internals is in `visitexport.formats.xlsx.adapter`.
 """
 
 from __future__ import annotations
 
 import zipfile
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-if TYPE_CHECKING:
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from visitexport.formats.xlsx.adapter import (
+    fill_row,
+    pooled_cell,
+    prepare_row_cells,
+    registered_style,
+    start_writing,
+)
 
-__all__ = ["PLAIN", "FixedZip", "Out", "Spec", "Style", "Styles", "set_widths"]
+if TYPE_CHECKING:
+    from visitexport.formats.xlsx.adapter import WriteOnlyWorksheet
+
+__all__ = ["PLAIN", "FixedZip", "Out", "Spec", "Style", "Styles"]
 
 #: Every zip entry's timestamp: the earliest a zip file can record.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -114,17 +122,12 @@ class Styles:
                 cell.number_format = DATE_FORMAT
             if style.quote:
                 cell.quotePrefix = True
-            found = self._arrays[style] = cell._style
-            self._ids[style] = cell.style_id
+            found, self._ids[style] = registered_style(cell)
+            self._arrays[style] = found
         return found
 
     def id(self, style: Style) -> int:
         return self._ids[style]
-
-
-def set_widths(sheet: WriteOnlyWorksheet, widths: list[float]) -> None:
-    """Column widths, written as plain XML: openpyxl's column objects cost more than a small sheet's cells."""
-    sheet.column_dimensions = _Columns(widths)
 
 
 class Out:
@@ -137,19 +140,16 @@ class Out:
         #: (cell reference, place in the workbook) of every link on this sheet.
         self.links: list[tuple[str, str]] = []
         # Rows arrive as ready cells: skip openpyxl's value guessing (and its exception per cell object).
-        sheet._values_to_row = _ready
+        prepare_row_cells(sheet)
 
     def start(self) -> None:
         """Begin writing: openpyxl writes widths, panes and print setup now, so they must be set."""
-        self.sheet._get_writer()
-        writer = self.sheet._writer
-        writer.write_hyperlinks = lambda: _write_links(writer, self.links)
+        start_writing(self.sheet, self.links)
 
     def append(self, specs: list[Spec | None]) -> None:
         if self.line == 0:
             self.start()
         self.line += 1
-        line = self.line
         cells = []
         pool = self.styles.pool
         for column, spec in enumerate(specs, 1):
@@ -158,87 +158,9 @@ class Out:
             key = (column, spec.style)
             cell = pool.get(key)
             if cell is None:
-                cell = pool[key] = self._new(column, spec.style)
-            cell._value = spec.value
-            cell.data_type = spec.kind
-            cell.row = line
-            cells.append(cell)
-        self.sheet.append(cells)
-
-    def _new(self, column: int, style: Style) -> Any:
-        cell = _pooled_cell_class()(self.sheet, row=1, column=column)
-        cell._style = self.styles.array(style, self.sheet)
-        cell.sid = self.styles.id(style)
-        cell.styled = any(cell._style)
-        return cell
-
-
-def _ready(values: list[Any], row_idx: int) -> list[Any]:
-    del row_idx  # the cells already carry their row
-    return values
-
-
-@cache
-def _pooled_cell_class() -> type:
-    """The pooled-cell class, made on first use so that importing this module does not import openpyxl."""
-    from openpyxl.cell.cell import Cell
-
-    class PooledCell(Cell):  # type: ignore[misc]
-        """A cell whose style id is known: openpyxl would otherwise hash its style for every row."""
-
-        __slots__ = ("sid", "styled")
-
-        @property
-        def style_id(self) -> int:
-            sid: int = self.sid
-            return sid
-
-        @property
-        def has_style(self) -> bool:
-            styled: bool = self.styled
-            return styled
-
-    return PooledCell
-
-
-class _Columns:
-    """What openpyxl's write-only sheet asks of its column dimensions: the <cols> element."""
-
-    max_outline = None  # no grouped (outlined) columns
-
-    def __init__(self, widths: list[float]) -> None:
-        self._widths = widths
-
-    def to_tree(self) -> Any:
-        from openpyxl.xml.functions import Element, SubElement
-
-        cols = Element("cols")
-        for index, width in enumerate(self._widths, 1):
-            number = str(index)
-            SubElement(cols, "col", {"width": f"{width:g}", "customWidth": "1", "min": number, "max": number})
-        return cols
-
-
-def _write_links(writer: Any, links: list[tuple[str, str]]) -> None:
-    """The sheet's <hyperlinks>: links to places in the workbook, and openpyxl's own (web addresses)."""
-    from openpyxl.worksheet.hyperlink import Hyperlink, HyperlinkList
-    from openpyxl.xml.functions import Element, SubElement
-
-    external = writer.ws._hyperlinks
-    if external:
-        # Web addresses need relationships; let openpyxl write them all, ours included.
-        external += [Hyperlink(ref=ref, location=location) for ref, location in links]
-        for link in external:
-            if link.target:
-                from openpyxl.packaging.relationship import Relationship
-
-                rel = Relationship(type="hyperlink", TargetMode="External", Target=link.target)
-                writer._rels.append(rel)
-                link.id = rel.id
-        writer.xf.send(HyperlinkList(external).to_tree())
-        return
-    if links:
-        root = Element("hyperlinks")
-        for ref, location in links:
-            SubElement(root, "hyperlink", {"ref": ref, "location": location})
-        writer.xf.send(root)
+                style = spec.style
+                cell = pool[key] = pooled_cell(
+                    self.sheet, column, self.styles.array(style, self.sheet), self.styles.id(style)
+                )
+            cells.append((cell, spec.value, spec.kind))
+        fill_row(self.sheet, self.line, cells)

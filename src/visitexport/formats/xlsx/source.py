@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from visitexport.errors import InvalidRecordError
+from visitexport.formats.xlsx.adapter import shared_strings_part, sheet_rows
 from visitexport.limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS
 from visitexport.problems import Problem
 
@@ -83,25 +84,15 @@ class Book:
     def grid(self, index: int, report: Report) -> Grid:
         """The cells of sheet `index`; `report(place, rule, message)` hears what is wrong."""
         from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet._reader import WorkSheetParser
 
-        ws = self._book.worksheets[index]
-        title = quote(ws.title)
+        title = quote(self.titles[index])
         header: dict[int, RawCell] = {}
         rows: list[list[RawCell]] = []
         previous = 0
         try:
-            with ws._get_source() as source, warnings.catch_warnings():
+            with sheet_rows(self._book, index, self._shared) as parsed, warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                parser = WorkSheetParser(
-                    source,
-                    self._shared,
-                    data_only=False,
-                    epoch=self._book.epoch,
-                    date_formats=self._book._date_formats,
-                    timedelta_formats=self._book._timedelta_formats,
-                )
-                for number, cells in parser.parse():
+                for number, cells in parsed:
                     if number <= previous:
                         report(f"{title}!A{number}", "xlsx.row", f"row {number} comes after row {previous} in the file")
                         break
@@ -109,15 +100,15 @@ class Book:
                     if number > MAX_ROWS + 1:
                         report(f"{title}!A{number}", "xlsx.range", f"a value beyond row {MAX_ROWS + 1:,}")
                         break
-                    found = []
-                    for cell in cells:
-                        if _blank(cell):
+                    found: list[RawCell] = []
+                    for parsed_cell in cells:
+                        if _blank(parsed_cell):
                             continue
-                        if cell["data_type"] not in _KINDS:
-                            where = f"{title}!{get_column_letter(cell['column'])}{cell['row']}"
-                            report(where, "xlsx.type", f"unknown cell type {cell['data_type']!r}")
+                        if parsed_cell["data_type"] not in _KINDS:
+                            where = f"{title}!{get_column_letter(parsed_cell['column'])}{parsed_cell['row']}"
+                            report(where, "xlsx.type", f"unknown cell type {parsed_cell['data_type']!r}")
                         else:
-                            found.append(_raw(cell))
+                            found.append(_raw(parsed_cell))
                     if any(c.column > MAX_COLUMNS for c in found):
                         report(f"{title}!A{number}", "xlsx.range", f"a value beyond column {MAX_COLUMNS:,}")
                         break
@@ -161,15 +152,15 @@ def open_book(data: bytes, source: str) -> Book:
 def _shared_strings(reader: Any) -> list[str]:
     """The shared strings as written (OOXML escapes decoded later, with inline strings)."""
     from openpyxl.cell.text import Text
-    from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+    from openpyxl.xml.constants import SHEET_MAIN_NS
     from openpyxl.xml.functions import iterparse
 
-    part = reader.package.find(SHARED_STRINGS)
+    part = shared_strings_part(reader)
     strings = _Strings()
     if part is None:
         return strings
     tag = f"{{{SHEET_MAIN_NS}}}si"
-    with reader.archive.open(part.PartName[1:]) as source:
+    with part as source:
         for _, node in iterparse(source):
             if node.tag == tag:
                 strings.append(Text.from_tree(node).content)

@@ -2,7 +2,7 @@
 
 The layout comes from `visitexport.formats.tabular.layout`; this module fills it in with
 openpyxl's write-only mode (rows are streamed, which keeps big records cheap),
-through `xlsx_cells`, which types every cell itself.
+through `visitexport.formats.xlsx.cells`, which types every cell itself.
 
 - Safety: text is always a text cell (openpyxl is never asked to guess, so
   ``=...`` is not a formula and ``#N/A`` not an error); text starting with
@@ -33,10 +33,11 @@ from visitexport.formats.tabular.layout import (
     layout,
 )
 from visitexport.formats.tabular.rows import Row, collect, get
-from visitexport.formats.xlsx.cells import PLAIN, FixedZip, Out, Spec, Style, Styles, set_widths
+from visitexport.formats.xlsx.adapter import add_web_link, set_row_height, set_widths
+from visitexport.formats.xlsx.cells import PLAIN, FixedZip, Out, Spec, Style, Styles
 
 if TYPE_CHECKING:
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    from visitexport.formats.xlsx.adapter import WriteOnlyWorksheet
 
 __all__ = ["dump_xlsx"]
 
@@ -163,9 +164,7 @@ class _Writer:
         if spec is None or value is None:
             return spec
         if column is not None and column.name == "url":
-            from openpyxl.worksheet.hyperlink import Hyperlink
-
-            out.sheet._hyperlinks.append(Hyperlink(ref=where, target=value))
+            add_web_link(out.sheet, where, value)
             return spec._replace(style=spec.style._replace(link=True))
         if column is not None and (not column.reference or column.header == "Id"):
             return spec
@@ -420,11 +419,9 @@ def _row_height(ws: WriteOnlyWorksheet, line: int, lines: int) -> None:
     """A row tall enough for `lines` of wrapped text.
 
     openpyxl writes no row heights, and LibreOffice does not grow rows for
-    wrapped text when it opens a file. Write-only sheets only read a row's
-    attributes from ``row_dimensions``, so a plain mapping of them does (a
-    RowDimension object costs more to build than the row's cells).
+    wrapped text when it opens a file.
     """
-    ws.row_dimensions[line] = {"ht": str(LINE_HEIGHT * lines), "customHeight": "1"}
+    set_row_height(ws, line, LINE_HEIGHT * lines)
 
 
 def _lines(value: Any, width: int) -> int:
