@@ -267,3 +267,14 @@ def test_sheet_rows_come_from_the_parser_with_dates_and_durations_told_apart() -
         "=A1",
     ]
     assert [(c["value"], c["data_type"]) for c in found[1][1]] == [(True, "b")]
+
+
+def test_an_empty_inline_string_is_left_with_its_own_type_and_no_value() -> None:
+    """`xlsx_source` counts on this to tell an empty text cell from a cell of an unknown type."""
+    book = openpyxl.Workbook()
+    book.active["A1"] = ""  # written as an inline string with no text
+    reader = reader_of(book)
+    with adapter.sheet_rows(reader.wb, 0, []) as rows:
+        found = list(rows)
+    reader.wb.close()
+    assert [[(c["value"], c["data_type"]) for c in cells] for _, cells in found] == [[(None, "inlineStr")]]

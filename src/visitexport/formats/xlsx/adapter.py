@@ -35,7 +35,8 @@ Private names relied on, and what for (openpyxl 3.1):
   (its ``parse()`` yields ``(row number, [cell dicts with row, column, value,
   data_type])``) and ``Workbook._date_formats``/``._timedelta_formats`` (the
   style ids that make a number a date or a duration): a sheet's cells
-  straight from the parser (`sheet_rows`).
+  straight from the parser (`sheet_rows`). An inline string with no text
+  comes out with data type ``inlineStr`` and no value.
 - ``ExcelReader.archive`` and ``.package`` (the zip and its manifest): the
   shared strings part, read as written (`shared_strings_part`).
 
