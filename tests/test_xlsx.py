@@ -878,3 +878,13 @@ def test_an_empty_cell_where_a_value_is_required_is_reported_as_missing() -> Non
     assert [(p.rule, p.place) for p in problems(no_count)] == [("xlsx.cells", "'Table rows'!C3")]
     unknown = replaced_in(data, "People", rb'<c r="A2" s="2" t="n"><v>1</v></c>', rb'<c r="A2" t="zz"/>')
     assert [(p.rule, p.place) for p in problems(unknown)][:1] == [("xlsx.type", "People!A2")]
+
+
+def test_column_letters_are_spelled_as_openpyxl_spells_them_and_read_back() -> None:
+    from openpyxl.utils import get_column_letter
+
+    from visitexport.formats.xlsx.refs import column_number, letter
+
+    for column in range(1, 18_279):  # A to ZZZ, every column a three-letter reference can name
+        assert letter(column) == get_column_letter(column)
+        assert column_number(letter(column)) == column == column_number(letter(column).lower())

@@ -64,6 +64,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NoReturn
 
 from visitexport.errors import InvalidRecordError
+from visitexport.formats.xlsx.refs import column_number
 from visitexport.limits import MAX_BYTES, MAX_COLUMNS, MAX_REPORTED, MAX_ROWS, MIB
 from visitexport.problems import Problem
 
@@ -584,12 +585,5 @@ def _extent(ref: str) -> tuple[int, int] | None:
         row = max((int(digits) for digits in (first_row, last_row) if digits), default=0)
     except ValueError:  # more digits than int() accepts
         return None
-    column = max((_column(letters) for letters in (first_column, last_column) if letters), default=0)
+    column = max((column_number(letters) for letters in (first_column, last_column) if letters), default=0)
     return column, row
-
-
-def _column(letters: str) -> int:
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number

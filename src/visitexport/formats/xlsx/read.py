@@ -55,7 +55,8 @@ from visitexport.formats.tabular.layout import (
     cell_header,
     layout,
 )
-from visitexport.formats.xlsx.source import Book, Grid, RawCell, open_book, quote
+from visitexport.formats.xlsx.refs import letter, quote
+from visitexport.formats.xlsx.source import Book, Grid, RawCell, open_book
 from visitexport.limits import MAX_DEPTH, MAX_REPORTED
 from visitexport.problems import Problem, nearest, pointer_of
 from visitexport.schema.model import order_keys
@@ -144,7 +145,7 @@ class _Reader:
         """Column number -> header, for the headers the layout knows; the rest reported."""
         by_column: dict[int, str] = {}
         for column, cell in sorted(header.items()):
-            where = f"{title}!{_letter(column)}1"
+            where = f"{title}!{letter(column)}1"
             text = cell.value
             if cell.kind in ("f", "e"):
                 self._refuse(_Cell(where, text, cell.kind))
@@ -168,7 +169,7 @@ class _Reader:
         """A row's cells by header; formulas and errors refused, values under no header reported."""
         values: dict[str, _Cell] = {}
         for raw in row:
-            cell = _Cell(f"{title}!{_letter(raw.column)}{raw.row}", raw.value, raw.kind)
+            cell = _Cell(f"{title}!{letter(raw.column)}{raw.row}", raw.value, raw.kind)
             name = by_column.get(raw.column)
             if name is None:
                 if raw.column not in header:  # under an unknown header the header was reported
@@ -180,7 +181,7 @@ class _Reader:
     def _fields(self, name: str, grid: Grid, record: dict[str, Any]) -> None:
         title = quote(name)
         by_column = self._headers(title, grid.header, _RECORD_HEADERS)
-        letters = {h: _letter(c) for c, h in by_column.items()}
+        letters = {h: letter(c) for c, h in by_column.items()}
         if "Field" not in letters or "Value" not in letters:
             return
         fields = {label: (path, column) for label, path, column in self.layout.fields}
@@ -227,7 +228,7 @@ class _Reader:
         fixed = sheet.fixed_headers
         expected = fixed + [c.header for c in sheet.columns]
         by_column = self._headers(title, grid.header, expected, _CELL_HEADER if sheet.cells is not None else None)
-        letters = {h: _letter(c) for c, h in by_column.items()}
+        letters = {h: letter(c) for c, h in by_column.items()}
         present = set(by_column.values())
         columns = {c.header: c for c in sheet.columns}
         rows: list[_Row] = []
@@ -556,9 +557,3 @@ def _describe(value: Any) -> str:
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return f"a date or time ({value})"
     return f"text ({value!r})"
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(index))

@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 
 from visitexport.errors import InvalidRecordError
 from visitexport.formats.xlsx.adapter import shared_strings_part, sheet_rows
+from visitexport.formats.xlsx.refs import letter, quote
 from visitexport.limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS
 from visitexport.problems import Problem
 
@@ -83,8 +84,6 @@ class Book:
 
     def grid(self, index: int, report: Report) -> Grid:
         """The cells of sheet `index`; `report(place, rule, message)` hears what is wrong."""
-        from openpyxl.utils import get_column_letter
-
         title = quote(self.titles[index])
         header: dict[int, RawCell] = {}
         rows: list[list[RawCell]] = []
@@ -105,7 +104,7 @@ class Book:
                         if _blank(parsed_cell):
                             continue
                         if parsed_cell["data_type"] not in _KINDS:
-                            where = f"{title}!{get_column_letter(parsed_cell['column'])}{parsed_cell['row']}"
+                            where = f"{title}!{letter(parsed_cell['column'])}{parsed_cell['row']}"
                             report(where, "xlsx.type", f"unknown cell type {parsed_cell['data_type']!r}")
                         else:
                             found.append(_raw(parsed_cell))
@@ -119,7 +118,7 @@ class Book:
                     seen: set[int] = set()
                     for cell in found:
                         if cell.column in seen or cell.row != number:
-                            where = f"{title}!{get_column_letter(cell.column)}{cell.row}"
+                            where = f"{title}!{letter(cell.column)}{cell.row}"
                             report(where, "xlsx.row", f"a cell out of place in row {number}")
                         seen.add(cell.column)
                     if number == 1:
@@ -189,8 +188,3 @@ def _unescaped(match: re.Match[str]) -> str:
     code = int(match.group(1), 16)
     # A lone surrogate is no character: the escape stays as written (and validation judges the text).
     return match.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)
-
-
-def quote(name: str) -> str:
-    """A sheet name as a cell reference spells it."""
-    return f"'{name}'" if re.search(r"[^A-Za-z0-9_]", name) else name

@@ -35,6 +35,7 @@ from visitexport.formats.tabular.layout import (
 from visitexport.formats.tabular.rows import Row, collect, get
 from visitexport.formats.xlsx.adapter import add_web_link, set_row_height, set_widths
 from visitexport.formats.xlsx.cells import PLAIN, FixedZip, Out, Spec, Style, Styles
+from visitexport.formats.xlsx.refs import letter
 
 if TYPE_CHECKING:
     from visitexport.formats.xlsx.adapter import WriteOnlyWorksheet
@@ -128,7 +129,7 @@ class _Writer:
             if sheet.column("Id") is None:
                 continue
             position = [c.header for c in sheet.columns].index("Id")
-            self.id_letters[sheet.name] = _letter(len(sheet.fixed_headers) + position + 1)
+            self.id_letters[sheet.name] = letter(len(sheet.fixed_headers) + position + 1)
             for row in self.rows[sheet.name]:
                 own = get(row.item, ("id",)) if row.kind is not None else None
                 if isinstance(own, str):
@@ -144,8 +145,8 @@ class _Writer:
         columns = [c for _, _, c in self.layout.fields] + [c for s in self.layout.sheets for c in s.columns]
         for column in columns:
             if column.enum and not column.multi and column.enum not in self.list_ranges:
-                letter = _letter(len(self.lists) + 1)
-                self.list_ranges[column.enum] = f"'{LISTS}'!${letter}$2:${letter}${len(column.enum) + 1}"
+                at = letter(len(self.lists) + 1)
+                self.list_ranges[column.enum] = f"'{LISTS}'!${at}$2:${at}${len(column.enum) + 1}"
                 self.lists.append((column.name or column.header, column.enum))
 
     # --- links -------------------------------------------------------------------
@@ -200,7 +201,7 @@ class _Writer:
         self.header(out, headers)
         indent_at = _indent_column(sheet, columns)
         links_at = {i for i, h in enumerate(fixed) if h in (PARENT, sheet.parent_header) and sheet.parent_by_id}
-        letters = [_letter(i + 1) for i in range(len(headers))]
+        letters = [letter(i + 1) for i in range(len(headers))]
         # Per column, worked out once: the style, and whether its values may link elsewhere.
         plain = [Style(wrap=wrap) for wrap in wraps]
         linking = [(c.reference and c.header != "Id") or c.name == "url" for c in columns]
@@ -253,10 +254,10 @@ class _Writer:
         fixed = len(sheet.fixed_headers)
         last = count + 1 + SPARE_ROWS
         for position, column in enumerate(columns):
-            letter = _letter(fixed + position + 1)
+            at = letter(fixed + position + 1)
             source = self._list_source(column, [row[position] for row in table])
             if source is not None:
-                _add_list(ws, source, f"{letter}2:{letter}{last}", strict=not column.reference)
+                _add_list(ws, source, f"{at}2:{at}{last}", strict=not column.reference)
         if sheet.parent_header and sheet.parent_by_id and sheet.parent is not None:
             source = self._id_source([r.parent for r in self.rows[sheet.name]])
             if source is not None:
@@ -277,8 +278,8 @@ class _Writer:
         if len(sheets) != 1 or any(isinstance(v, str) and v not in self.targets for v in values):
             return None
         (name,) = sheets
-        letter = self.id_letters[name]
-        return f"'{name}'!${letter}$2:${letter}${len(self.rows[name]) + 1}"
+        at = self.id_letters[name]
+        return f"'{name}'!${at}$2:${at}${len(self.rows[name]) + 1}"
 
     # --- the Record, About and Lists sheets -------------------------------------------
 
@@ -372,7 +373,7 @@ def _indent_column(sheet: Sheet, columns: list[Column]) -> int | None:
 def _freeze(headers: list[str]) -> str:
     # Keep the header row, and the id that names each row when it is near the left edge.
     if "Id" in headers[:3]:
-        return f"{_letter(headers.index('Id') + 2)}2"
+        return f"{letter(headers.index('Id') + 2)}2"
     return "B2"
 
 
@@ -380,7 +381,7 @@ def _frame(ws: WriteOnlyWorksheet, headers: list[str], widths: list[int], count:
     """What openpyxl writes before the first row: widths, frozen panes, the filter."""
     set_widths(ws, list(widths))
     ws.freeze_panes = freeze
-    ws.auto_filter.ref = f"A1:{_letter(len(headers))}{count + 1}"
+    ws.auto_filter.ref = f"A1:{letter(len(headers))}{count + 1}"
     _print_setup(ws)
 
 
@@ -445,12 +446,6 @@ def _add_list(ws: WriteOnlyWorksheet, source: str, where: str, strict: bool) -> 
     )
     validation.add(where)
     ws.data_validations.append(validation)
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(index))
 
 
 def _plain_column(date: bool = False) -> Column:
