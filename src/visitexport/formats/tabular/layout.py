@@ -50,6 +50,7 @@ __all__ = [
     "Sheet",
     "build_layout",
     "cell_header",
+    "cell_number",
     "layout",
 ]
 
@@ -60,10 +61,18 @@ SEPARATOR = ": "
 #: Excel refuses these in sheet names; "History" is reserved by Excel.
 _BAD_NAME = re.compile(r"[\[\]:*?/\\]")
 _RESERVED = {"history"}
+_CELL_HEADER = re.compile(r"Cell ([1-9][0-9]*)")
 
 
 def cell_header(n: int) -> str:
+    """The header of a table's `n`th cell (from 1)."""
     return f"Cell {n}"
+
+
+def cell_number(header: str) -> int | None:
+    """The `n` of a `cell_header`, or None when `header` is not one."""
+    match = _CELL_HEADER.fullmatch(header)
+    return int(match.group(1)) if match else None
 
 
 Scalar = ScalarNode | UnionNode

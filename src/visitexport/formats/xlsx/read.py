@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from visitexport.errors import InvalidRecordError
@@ -53,6 +54,7 @@ from visitexport.formats.tabular.layout import (
     Layout,
     Sheet,
     cell_header,
+    cell_number,
     layout,
 )
 from visitexport.formats.xlsx.refs import letter, quote
@@ -64,7 +66,6 @@ from visitexport.validation import check_record
 
 __all__ = ["load_xlsx"]
 
-_CELL_HEADER = re.compile(r"Cell ([1-9][0-9]*)")
 _LOOSE = re.compile(r"[,\s]+")
 #: LibreOffice saves a TRUE/FALSE cell as the formula =TRUE() or =FALSE(): a constant, not a calculation.
 _CONSTANT_BOOLEANS = {"=TRUE()": True, "=FALSE()": False, "=TRUE": True, "=FALSE": False}
@@ -140,7 +141,11 @@ class _Reader:
         return record
 
     def _headers(
-        self, title: str, header: dict[int, RawCell], expected: list[str], extra: re.Pattern[str] | None = None
+        self,
+        title: str,
+        header: dict[int, RawCell],
+        expected: list[str],
+        extra: Callable[[str], int | None] | None = None,
     ) -> dict[int, str]:
         """Column number -> header, for the headers the layout knows; the rest reported."""
         by_column: dict[int, str] = {}
@@ -153,7 +158,7 @@ class _Reader:
                 self.problem(where, "xlsx.column", f"a header must be text, not {text!r}")
             elif text in by_column.values():
                 self.problem(where, "xlsx.column", f"column {text!r} appears twice")
-            elif text in expected or (extra is not None and extra.fullmatch(text)):
+            elif text in expected or (extra is not None and extra(text) is not None):
                 by_column[column] = text
             else:
                 self.problem(where, "xlsx.column", f"unknown column {text!r}")
@@ -227,7 +232,7 @@ class _Reader:
         title = quote(name)
         fixed = sheet.fixed_headers
         expected = fixed + [c.header for c in sheet.columns]
-        by_column = self._headers(title, grid.header, expected, _CELL_HEADER if sheet.cells is not None else None)
+        by_column = self._headers(title, grid.header, expected, cell_number if sheet.cells is not None else None)
         letters = {h: letter(c) for c, h in by_column.items()}
         present = set(by_column.values())
         columns = {c.header: c for c in sheet.columns}
@@ -331,8 +336,8 @@ class _Reader:
             self.problem(where, "xlsx.cells", "Cells must be a whole number")
             return []
         for header, cell in values.items():
-            match = _CELL_HEADER.fullmatch(header)
-            if match and int(match.group(1)) > count:
+            n = cell_number(header)
+            if n is not None and n > count:
                 self.problem(cell.place, "xlsx.cells", f"a value beyond the row's {count} cells")
         out: list[str] = []
         for n in range(1, count + 1):
