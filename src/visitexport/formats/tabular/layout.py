@@ -1,4 +1,4 @@
-"""The workbook layout of a record, derived from the JSON Schema (through `xmlmodel`).
+"""The workbook layout of a record, derived from the JSON Schema (through `visitexport.schema.model`).
 
 Layout contract (the README describes it for people):
 

@@ -1,6 +1,6 @@
 """Every use of openpyxl's private API, behind small named functions: an upgrade breaks here or nowhere.
 
-The writer (`xlsx_cells`, `xlsx_write`) and the reader (`xlsx_source`) call
+The writer (`cells`, `write`) and the reader (`source`) of this package call
 these functions; nothing else in the package names an underscore of
 openpyxl's or counts on how its internals behave. `check_openpyxl` lists what
 has moved, and ``tests/test_xlsx_adapter.py`` exercises each name below.

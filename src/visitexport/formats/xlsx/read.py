@@ -3,10 +3,10 @@
 In this order, every problem named by its cell (``People!C4``) and, once the
 record is assembled, by its JSON Pointer:
 
-1. the package (`xlsx_package.check_package`): zip structure, sizes,
+1. the package (`visitexport.formats.xlsx.package.check_package`): zip structure, sizes,
    compression, macros, external links, used range, before openpyxl
    decompresses anything;
-2. the cells (`xlsx_source`): within limits, rows in order, malformed cells
+2. the cells (`visitexport.formats.xlsx.source`): within limits, rows in order, malformed cells
    refused;
 3. the sheets and columns, found by their headers (order and cosmetics do
    not matter; an unknown, repeated or missing sheet or column is a problem);
@@ -20,7 +20,7 @@ Nothing is returned unless all of it passes; all problems are reported at once.
 
 An empty cell is one with no value or with a text of no characters (an
 empty inline string, ``<c t="inlineStr"/>``, is how openpyxl, pandas and
-`dump_xlsx` write ""); spaces or a line break are not empty. `xlsx_source`
+`dump_xlsx` write ""); spaces or a line break are not empty. `source`
 drops empty cells, so each column reads one as if it were not there:
 
 - a field of ``Record`` or a column of any other sheet (text, dates,

@@ -10,7 +10,7 @@ anything (IndexError, ValueError) on a malformed cell. Here:
   a problem, and a far-away row costs nothing;
 - a sheet stops at `MAX_ROWS` rows, `MAX_COLUMNS` columns or, in all,
   `MAX_CELLS` cells, each reported at the cell where it happens (the package
-  check has already capped each sheet's XML, see `xlsx_package.PART_LIMITS`);
+  check has already capped each sheet's XML, see `visitexport.formats.xlsx.package.PART_LIMITS`);
 - a malformed sheet is a problem (``xlsx.zip``), not a crash;
 - a cell that holds nothing is no cell: no value, or a text of no
   characters (``<c t="inlineStr"/>``, as openpyxl, pandas and `dump_xlsx`
