@@ -14,7 +14,7 @@ from visitexport import rules
 from visitexport.errors import InvalidRecordError
 from visitexport.formats.json import strict as json_
 from visitexport.problems import Problem, nearest
-from visitexport.rules._shared import file_fits_cells
+from visitexport.rules.text import file_fits_cells
 from visitexport.schema.engines import fast_check
 from visitexport.schema.messages import DEPTH_MESSAGE, schema_findings
 

@@ -1,0 +1,243 @@
+"""What the rules read: one record's index, built once per record.
+
+A record's semantic check reads the same things many times (which kind of
+thing an id names, the texts of a block, the engagements at every level, the
+visit's days), so they are gathered here once. Nothing here builds a pointer
+for a clean record: the pointers of blocks and engagements are worked out on
+the first call of `block_pointer` or `engagement_pointer`, by the same walk
+run again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from visitexport.limits import MAX_DEPTH
+from visitexport.rules._spans import Span, engagement_span, period_span
+
+# Kinds of things an id can name.
+BLOCK, PERSON, ORG, PLACE, ENGAGEMENT, STATEMENT, OUTCOME, DOCUMENT = (
+    "block",
+    "person",
+    "organisation",
+    "place",
+    "engagement",
+    "statement",
+    "outcome",
+    "referenced document",
+)
+
+#: Record keys of the top-level things with ids, and the kind each holds.
+FACTS = (("people", PERSON), ("organisations", ORG), ("places", PLACE))
+LATER_FACTS = (("statements", STATEMENT), ("outcomes", OUTCOME), ("referenced_documents", DOCUMENT))
+
+
+class _Blocks:
+    """The document's blocks and list items, flattened in reading order."""
+
+    __slots__ = ("ids", "pointers", "spans", "tables", "texts", "too_deep")
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []  # block and item ids
+        self.pointers: list[str] = []  # in step with `ids`, only when asked for
+        self.texts: list[str] = []  # every text of the document
+        self.spans: dict[str, tuple[int, int]] = {}  # a block's texts are texts[start:end]
+        self.tables: list[tuple[int, dict[str, Any]]] = []  # (index in `ids`, table block)
+        self.too_deep: list[int] = []  # index in `ids` of the section or item whose blocks nest too deep
+
+
+def _walk_blocks(body: list[dict[str, Any]], with_pointers: bool) -> _Blocks:
+    tree = _Blocks()
+    ids, pointers, texts, spans = tree.ids, tree.pointers, tree.texts, tree.spans
+
+    # Without pointers the walk builds no strings: a clean record never needs them.
+    def walk(blocks: list[dict[str, Any]], pointer: str, parent: int, depth: int) -> None:
+        # A block object sits `depth` containers deep; its own arrays go two further.
+        if depth + 2 > MAX_DEPTH:
+            tree.too_deep.append(parent)  # the body itself is never this deep
+            return
+        for n, block in enumerate(blocks):
+            ident = block["id"]
+            index = len(ids)
+            ids.append(ident)
+            here = ""
+            if with_pointers:
+                here = f"{pointer}/{n}"
+                pointers.append(here)
+            start = len(texts)
+            kind = block["type"]
+            if kind == "paragraph":
+                texts.append(block["text"])
+            elif kind == "section":
+                texts.append(block["heading"])
+                if "blocks" in block:
+                    walk(block["blocks"], here and f"{here}/blocks", index, depth + 2)
+            elif kind == "list":
+                for i, item in enumerate(block["items"]):
+                    item_index = len(ids)
+                    ids.append(item["id"])
+                    item_pointer = ""
+                    if with_pointers:
+                        item_pointer = f"{here}/items/{i}"
+                        pointers.append(item_pointer)
+                    item_start = len(texts)
+                    walk(item["blocks"], item_pointer and f"{item_pointer}/blocks", item_index, depth + 4)
+                    spans[item["id"]] = (item_start, len(texts))
+            else:
+                texts.extend(cell for row in block["rows"] for cell in row if cell)
+                tree.tables.append((index, block))
+            spans[ident] = (start, len(texts))
+
+    walk(body, "/document/body", -1, 3)
+    return tree
+
+
+class _Engagements:
+    """Engagements and sub-engagements in document order (each before its own), within the nesting limit."""
+
+    __slots__ = ("items", "parents", "pointers", "too_deep")
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+        self.parents: list[int] = []  # index in `items` of each one's parent; -1 at the top
+        self.pointers: list[str] = []  # in step with `items`, only when asked for
+        self.too_deep: list[tuple[int, int]] = []  # (parent's index, position) of those past the limit
+
+
+def _walk_engagements(top: list[dict[str, Any]], with_pointers: bool) -> _Engagements:
+    found = _Engagements()
+    items, parents, pointers = found.items, found.parents, found.pointers
+
+    def walk(engagements: list[dict[str, Any]], pointer: str, parent: int, depth: int) -> None:
+        for n, engagement in enumerate(engagements):
+            if depth + 3 > MAX_DEPTH:
+                found.too_deep.append((parent, n))  # never at the top
+                continue
+            index = len(items)
+            items.append(engagement)
+            parents.append(parent)
+            here = ""
+            if with_pointers:
+                here = f"{pointer}/{n}"
+                pointers.append(here)
+            if "engagements" in engagement:
+                walk(engagement["engagements"], here and f"{here}/engagements", index, depth + 2)
+
+    walk(top, "/engagements", -1, 2)
+    return found
+
+
+class Context:
+    """One schema-valid record, indexed for the rules."""
+
+    __slots__ = (
+        "_blocks",
+        "_engagements",
+        "_groups",
+        "_kinds",
+        "block_ids",
+        "block_set",
+        "documents",
+        "engagement_ids",
+        "engagement_spans",
+        "engagements",
+        "fits_cells",
+        "organisations",
+        "parties",
+        "people",
+        "places",
+        "record",
+        "release_day",
+        "unique",
+        "visit_span",
+    )
+
+    def __init__(self, record: dict[str, Any], fits_cells: bool = False) -> None:
+        self.record = record
+        #: The file was seen to hold no text too long for a spreadsheet cell.
+        self.fits_cells = fits_cells
+        self.release_day: str = record["release"]["date"]
+        self._blocks = blocks = _walk_blocks(record["document"]["body"], with_pointers=False)
+        self._engagements = engagements = _walk_engagements(record.get("engagements", []), with_pointers=False)
+        self.block_ids = blocks.ids
+        self.block_set = set(blocks.ids)
+        self.engagements = engagements.items
+        #: Each engagement's days, or None when its dates are wrong.
+        self.engagement_spans = [engagement_span(e, lenient=True) for e in engagements.items]
+        visit = record.get("visit")
+        self.visit_span: Span | None = period_span(visit["period"]) if visit and "period" in visit else None
+
+        # (kind, ids) in the order things are defined: an id repeated names the kind it had first.
+        groups: list[tuple[str, list[str]]] = [(BLOCK, blocks.ids)]
+        groups += [(kind, [thing["id"] for thing in record.get(key, ())]) for key, kind in FACTS]
+        groups.append((ENGAGEMENT, [e["id"] for e in engagements.items]))
+        groups += [(kind, [thing["id"] for thing in record.get(key, ())]) for key, kind in LATER_FACTS]
+        self._groups = groups
+        self._kinds: dict[str, str] | None = None
+        every = [ident for _, ids in groups for ident in ids]
+        #: No id is defined twice.
+        self.unique = len(set(every)) == len(every)
+        # The ids of each kind that references may name, as sets: references are checked in bulk.
+        if self.unique:
+            of_kind = {kind: set(ids) for kind, ids in groups}
+        else:
+            of_kind = {kind: set() for kind, _ in groups}
+            for ident, kind in self.kinds.items():
+                of_kind[kind].add(ident)
+        self.people, self.organisations, self.places = of_kind[PERSON], of_kind[ORG], of_kind[PLACE]
+        self.engagement_ids, self.documents = of_kind[ENGAGEMENT], of_kind[DOCUMENT]
+        self.parties = self.people | self.organisations
+
+    @property
+    def kinds(self) -> dict[str, str]:
+        """The kind of thing each id names, as first defined (for messages: built on first use)."""
+        if self._kinds is None:
+            kinds: dict[str, str] = {}
+            for kind, ids in self._groups:
+                for ident in ids:
+                    kinds.setdefault(ident, kind)
+            self._kinds = kinds
+        return self._kinds
+
+    @property
+    def texts(self) -> list[str]:
+        """Every text of the document, in reading order."""
+        return self._blocks.texts
+
+    @property
+    def spans(self) -> dict[str, tuple[int, int]]:
+        """A block's or list item's texts are `texts[start:end]`."""
+        return self._blocks.spans
+
+    @property
+    def tables(self) -> list[tuple[int, dict[str, Any]]]:
+        """(index in `block_ids`, block) of every table."""
+        return self._blocks.tables
+
+    @property
+    def too_deep_blocks(self) -> list[int]:
+        """Index in `block_ids` of each section or item whose blocks nest past the limit (not entered)."""
+        return self._blocks.too_deep
+
+    @property
+    def engagement_parents(self) -> list[int]:
+        """Index in `engagements` of each one's parent, -1 for a top-level engagement."""
+        return self._engagements.parents
+
+    @property
+    def too_deep_engagements(self) -> list[tuple[int, int]]:
+        """(parent's index in `engagements`, position among its sub-engagements) of those past the limit."""
+        return self._engagements.too_deep
+
+    def block_pointer(self, index: int) -> str:
+        """The pointer of `block_ids[index]`'s block or item."""
+        if not self._blocks.pointers:
+            self._blocks.pointers = _walk_blocks(self.record["document"]["body"], with_pointers=True).pointers
+        return self._blocks.pointers[index]
+
+    def engagement_pointer(self, index: int) -> str:
+        """The pointer of `engagements[index]`."""
+        if not self._engagements.pointers:
+            walked = _walk_engagements(self.record.get("engagements", []), with_pointers=True)
+            self._engagements.pointers = walked.pointers
+        return self._engagements.pointers[index]

@@ -1,0 +1,172 @@
+"""Rules on references: every id a record mentions names a thing of the right kind."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from visitexport.rules._context import DOCUMENT, ENGAGEMENT, ORG, PERSON, PLACE, Context
+from visitexport.rules._rule import Fault, rule
+from visitexport.schema.loading import bundled_schema
+
+# What a reference may name. A party (a speaker, a side, an outcome's party)
+# may also be a country code, in capitals, which the schema has already checked.
+_PERSON, _ORG, _PLACE, _ENGAGEMENT, _DOCUMENT = (PERSON,), (ORG,), (PLACE,), (ENGAGEMENT,), (DOCUMENT,)
+_PARTY = (PERSON, ORG)
+
+
+@cache
+def _countries() -> frozenset[str]:
+    return frozenset(bundled_schema()["$defs"]["country"]["enum"])
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+def _unresolved(ctx: Context, ident: str, wanted: tuple[str, ...]) -> str:
+    found = ctx.kinds.get(ident)
+    kinds = " or ".join(wanted)
+    if found is not None:
+        return f"{ident!r} is {_a(found)}, not {_a(kinds)}"
+    message = f"{ident!r} is not the id of {_a(kinds)} in this record"
+    near = difflib.get_close_matches(ident, [i for i, k in ctx.kinds.items() if k in wanted], n=1)
+    if near:
+        message += f"; did you mean {near[0]!r}?"
+    elif ident.upper() in _countries():
+        message += f"; for a side, write the country code in capitals ({ident.upper()!r})"
+    return message
+
+
+def _each(ctx: Context, values: list[str], known: set[str], wanted: tuple[str, ...], pointer: str) -> Iterator[Fault]:
+    """The faults of a list of references that failed the bulk test."""
+    for n, ident in enumerate(values):
+        if ident not in known and not (wanted is _PARTY and ident.isupper()):
+            yield f"{pointer}/{n}", _unresolved(ctx, ident, wanted)
+
+
+# References are tested against sets, lists in bulk, and only a list that
+# fails is gone through to say where: a record holds hundreds of references.
+@rule(
+    "ref.unresolved",
+    "every reference names an id of the right kind",
+    "every reference names an id of the right kind (a participant is a person, an outcome's place is a place, …)",
+)
+def unresolved(ctx: Context) -> Iterator[Fault]:
+    record, people, organisations, places = ctx.record, ctx.people, ctx.organisations, ctx.places
+    engagements, parties = ctx.engagement_ids, ctx.parties
+    if (issuer := record["release"]["issuer"]) not in organisations:
+        yield "/release/issuer", _unresolved(ctx, issuer, _ORG)
+    if visit := record.get("visit"):
+        if not people.issuperset(visit["principals"]):
+            yield from _each(ctx, visit["principals"], people, _PERSON, "/visit/principals")
+        if "places" in visit and not places.issuperset(visit["places"]):
+            yield from _each(ctx, visit["places"], places, _PLACE, "/visit/places")
+        for n, leg in enumerate(visit.get("legs", ())):
+            if "places" in leg and not places.issuperset(leg["places"]):
+                yield from _each(ctx, leg["places"], places, _PLACE, f"/visit/legs/{n}/places")
+    for n, organisation in enumerate(record.get("organisations", ())):
+        if "parent" in organisation and (parent := organisation["parent"]) not in organisations:
+            yield f"/organisations/{n}/parent", _unresolved(ctx, parent, _ORG)
+    for k, engagement in enumerate(ctx.engagements):
+        if "place" in engagement and (place := engagement["place"]) not in places:
+            yield f"{ctx.engagement_pointer(k)}/place", _unresolved(ctx, place, _PLACE)
+        for i, participant in enumerate(engagement.get("participants", ())):
+            if (person := participant["person"]) not in people:
+                yield f"{ctx.engagement_pointer(k)}/participants/{i}/person", _unresolved(ctx, person, _PERSON)
+            if "organisation" in participant and (org := participant["organisation"]) not in organisations:
+                yield f"{ctx.engagement_pointer(k)}/participants/{i}/organisation", _unresolved(ctx, org, _ORG)
+            # Upper case means a country code, which the schema has already checked.
+            if (side := participant["side"]) not in organisations and not side.isupper():
+                yield f"{ctx.engagement_pointer(k)}/participants/{i}/side", _unresolved(ctx, side, _ORG)
+    for n, statement in enumerate(record.get("statements", ())):
+        if (speaker := statement["speaker"]) not in parties and not speaker.isupper():
+            yield f"/statements/{n}/speaker", _unresolved(ctx, speaker, _PARTY)
+        if "delivered_by" in statement and (person := statement["delivered_by"]) not in people:
+            yield f"/statements/{n}/delivered_by", _unresolved(ctx, person, _PERSON)
+        for party in statement.get("addressees", ()):
+            if party not in parties and not party.isupper():
+                yield from _each(ctx, statement["addressees"], parties, _PARTY, f"/statements/{n}/addressees")
+                break
+        if "engagement" in statement and (engaged := statement["engagement"]) not in engagements:
+            yield f"/statements/{n}/engagement", _unresolved(ctx, engaged, _ENGAGEMENT)
+    for n, outcome in enumerate(record.get("outcomes", ())):
+        for key in ("parties", "addressees"):
+            for party in outcome.get(key, ()):
+                if party not in parties and not party.isupper():
+                    yield from _each(ctx, outcome[key], parties, _PARTY, f"/outcomes/{n}/{key}")
+                    break
+        if "engagement" in outcome and (engaged := outcome["engagement"]) not in engagements:
+            yield f"/outcomes/{n}/engagement", _unresolved(ctx, engaged, _ENGAGEMENT)
+        if "place" in outcome and (place := outcome["place"]) not in places:
+            yield f"/outcomes/{n}/place", _unresolved(ctx, place, _PLACE)
+        if "documents" in outcome and not ctx.documents.issuperset(outcome["documents"]):
+            yield from _each(ctx, outcome["documents"], ctx.documents, _DOCUMENT, f"/outcomes/{n}/documents")
+    for n, doc in enumerate(record.get("referenced_documents", ())):
+        for party in doc.get("parties", ()):
+            if party not in parties and not party.isupper():
+                yield from _each(ctx, doc["parties"], parties, _PARTY, f"/referenced_documents/{n}/parties")
+                break
+
+
+def _sources(ctx: Context, pointer: str, thing: dict[str, Any]) -> Iterator[Fault]:
+    for n, ident in enumerate(thing["sources"]):
+        if ident in ctx.block_set:
+            continue
+        found = ctx.kinds.get(ident)
+        if found:
+            message = f"source {ident!r} is {_a(found)}, not a block of the document"
+        else:
+            message = f"source {ident!r} is not a block of the document"
+            near = difflib.get_close_matches(ident, sorted(ctx.block_set), n=1)
+            if near:
+                message += f"; did you mean {near[0]!r}?"
+        yield f"{pointer}/sources/{n}", message
+
+
+@rule(
+    "ref.source-block",
+    "every source is the id of a document block",
+    "every `sources` entry is the id of a block of the document",
+)
+def source_block(ctx: Context) -> Iterator[Fault]:
+    record, blocks = ctx.record, ctx.block_set
+    if visit := record.get("visit"):
+        if not blocks.issuperset(visit["sources"]):
+            yield from _sources(ctx, "/visit", visit)
+        for n, leg in enumerate(visit.get("legs", ())):
+            if not blocks.issuperset(leg["sources"]):
+                yield from _sources(ctx, f"/visit/legs/{n}", leg)
+    for key in ("people", "organisations", "places"):
+        for n, thing in enumerate(record.get(key, ())):
+            if not blocks.issuperset(thing["sources"]):
+                yield from _sources(ctx, f"/{key}/{n}", thing)
+    for k, engagement in enumerate(ctx.engagements):
+        if not blocks.issuperset(engagement["sources"]):
+            yield from _sources(ctx, ctx.engagement_pointer(k), engagement)
+    for key in ("statements", "outcomes", "referenced_documents"):
+        for n, thing in enumerate(record.get(key, ())):
+            if not blocks.issuperset(thing["sources"]):
+                yield from _sources(ctx, f"/{key}/{n}", thing)
+
+
+@rule(
+    "ref.duplicate-participant",
+    "a person takes part in an engagement once",
+    "a person takes part in an engagement once",
+)
+def duplicate_participant(ctx: Context) -> Iterator[Fault]:
+    people = ctx.people
+    for k, engagement in enumerate(ctx.engagements):
+        seen: set[str] = set()
+        for i, participant in enumerate(engagement.get("participants", ())):
+            person = participant["person"]
+            # A person who is not one is `ref.unresolved`'s to report.
+            if person in seen and person in people:
+                yield (
+                    f"{ctx.engagement_pointer(k)}/participants/{i}/person",
+                    f"{person!r} is already a participant of this engagement",
+                )
+            seen.add(person)
