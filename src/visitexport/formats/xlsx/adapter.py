@@ -40,6 +40,11 @@ Private names relied on, and what for (openpyxl 3.1):
 - ``ExcelReader.archive`` and ``.package`` (the zip and its manifest): the
   shared strings part, read as written (`shared_strings_part`).
 
+Not a private name, but counted on all the same and tested with the rest:
+``ExcelWriter`` copies a write-only sheet into the zip with
+``archive.write(its temporary file, its name)`` and writes every other part
+with ``archive.writestr(name, data)``, which `cells.FixedZip` overrides.
+
 openpyxl is imported only when one of these functions runs, so importing
 this module stays cheap.
 """
