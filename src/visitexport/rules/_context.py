@@ -174,18 +174,18 @@ class Context:
         groups += [(kind, [thing["id"] for thing in record.get(key, ())]) for key, kind in LATER_FACTS]
         self._groups = groups
         self._kinds: dict[str, str] | None = None
-        every = [ident for _, ids in groups for ident in ids]
-        #: No id is defined twice.
-        self.unique = len(set(every)) == len(every)
         # The ids of each kind that references may name, as sets: references are checked in bulk.
-        if self.unique:
-            of_kind = {kind: set(ids) for kind, ids in groups}
-        else:
-            of_kind = {kind: set() for kind, _ in groups}
+        sets = [self.block_set, *(set(ids) for _, ids in groups[1:])]
+        #: No id is defined twice.
+        self.unique = len(set().union(*sets)) == sum(len(ids) for _, ids in groups)
+        if not self.unique:  # each id counts as the kind it was first defined as
+            sets = [set() for _ in groups]
+            index = {kind: n for n, (kind, _) in enumerate(groups)}
             for ident, kind in self.kinds.items():
-                of_kind[kind].add(ident)
-        self.people, self.organisations, self.places = of_kind[PERSON], of_kind[ORG], of_kind[PLACE]
-        self.engagement_ids, self.documents = of_kind[ENGAGEMENT], of_kind[DOCUMENT]
+                sets[index[kind]].add(ident)
+        # In the order of `groups`: blocks, people, organisations, places, engagements, statements, ...
+        self.people, self.organisations, self.places, self.engagement_ids = sets[1:5]
+        self.documents = sets[7]
         self.parties = self.people | self.organisations
 
     @property
