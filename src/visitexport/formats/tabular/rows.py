@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from visitexport.formats.tabular.layout import Kind, Layout, Sheet
+from visitexport.problems import pointer_of
 
 __all__ = ["Row", "collect", "get"]
 
@@ -53,20 +54,16 @@ def collect(layout: Layout, record: dict[str, Any]) -> dict[str, list[Row]]:
             for path, held in kind.holds.items():
                 sub = get(item, path)
                 if sub:
-                    emit(sheet, sub, _extend(here, path), item["id"], depth=depth + 1, tags=held)
+                    emit(sheet, sub, here + pointer_of(path), item["id"], depth=depth + 1, tags=held)
             for path, child in kind.children:
                 sub = get(item, path)
                 if sub and child is not None:
                     link = item["id"] if child.parent_by_id else row.number
-                    emit(child, sub, _extend(here, path), link, depth=0, tags=child.top_tags)
+                    emit(child, sub, here + pointer_of(path), link, depth=0, tags=child.top_tags)
 
     for sheet in layout.sheets:
         if sheet.parent is None:
             items = get(record, sheet.path)
             if items:
-                emit(sheet, items, _extend("", sheet.path), None, depth=0, tags=sheet.top_tags)
+                emit(sheet, items, pointer_of(sheet.path), None, depth=0, tags=sheet.top_tags)
     return rows
-
-
-def _extend(pointer: str, path: tuple[str, ...]) -> str:
-    return pointer + "".join(f"/{key}" for key in path)
