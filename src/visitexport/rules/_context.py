@@ -145,6 +145,7 @@ class Context:
         "organisations",
         "parties",
         "people",
+        "periods",
         "places",
         "record",
         "release_day",
@@ -166,6 +167,13 @@ class Context:
         self.engagement_spans = [engagement_span(e, lenient=True) for e in engagements.items]
         visit = record.get("visit")
         self.visit_span: Span | None = period_span(visit["period"]) if visit and "period" in visit else None
+        #: (leg's position, or -1 for the visit's own, period) of every period of the visit.
+        self.periods: list[tuple[int, dict[str, Any]]] = []
+        if visit:
+            if "period" in visit:
+                self.periods.append((-1, visit["period"]))
+            if "legs" in visit:
+                self.periods += [(n, leg["period"]) for n, leg in enumerate(visit["legs"]) if "period" in leg]
 
         # (kind, ids) in the order things are defined: an id repeated names the kind it had first.
         groups: list[tuple[str, list[str]]] = [(BLOCK, blocks.ids)]

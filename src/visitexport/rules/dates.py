@@ -38,16 +38,8 @@ def date_bounds(ctx: Context) -> Iterator[Fault]:
             yield f"/referenced_documents/{n}/date", message
 
 
-def _periods(ctx: Context) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(pointer, period) of the visit and of each of its legs that has one."""
-    visit = ctx.record.get("visit")
-    if not visit:
-        return
-    if "period" in visit:
-        yield "/visit/period", visit["period"]
-    for n, leg in enumerate(visit.get("legs", ())):
-        if "period" in leg:
-            yield f"/visit/legs/{n}/period", leg["period"]
+def _period_pointer(leg: int) -> str:
+    return "/visit/period" if leg < 0 else f"/visit/legs/{leg}/period"
 
 
 @rule(
@@ -57,9 +49,9 @@ def _periods(ctx: Context) -> Iterator[tuple[str, dict[str, Any]]]:
     "`2000-02-31` through)",
 )
 def calendar(ctx: Context) -> Iterator[Fault]:
-    for pointer, period in _periods(ctx):
+    for leg, period in ctx.periods:
         if key := not_a_day(period):
-            yield f"{pointer}/{key}", f"{period[key]} is not a day of the calendar"
+            yield f"{_period_pointer(leg)}/{key}", f"{period[key]} is not a day of the calendar"
 
 
 @rule(
@@ -68,9 +60,12 @@ def calendar(ctx: Context) -> Iterator[Fault]:
     "no period ends before it starts, and no engagement's `end_date` comes before its `date`",
 )
 def end_before_start(ctx: Context) -> Iterator[Fault]:
-    for pointer, period in _periods(ctx):
+    for leg, period in ctx.periods:
         if not_a_day(period) is None and bounds(period["end"])[1] < bounds(period["start"])[0]:
-            yield f"{pointer}/end", f"the period ends ({period['end']}) before it starts ({period['start']})"
+            yield (
+                f"{_period_pointer(leg)}/end",
+                f"the period ends ({period['end']}) before it starts ({period['start']})",
+            )
     for k, engagement in enumerate(ctx.engagements):
         if "end_date" not in engagement:
             continue
