@@ -10,6 +10,7 @@ run again.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from visitexport.limits import MAX_DEPTH
@@ -26,6 +27,8 @@ BLOCK, PERSON, ORG, PLACE, ENGAGEMENT, STATEMENT, OUTCOME, DOCUMENT = (
     "outcome",
     "referenced document",
 )
+
+_ID = itemgetter("id")
 
 #: Record keys of the top-level things with ids, and the kind each holds.
 FACTS = (("people", PERSON), ("organisations", ORG), ("places", PLACE))
@@ -175,34 +178,40 @@ class Context:
             if "legs" in visit:
                 self.periods += [(n, leg["period"]) for n, leg in enumerate(visit["legs"]) if "period" in leg]
 
-        # (kind, ids) in the order things are defined: an id repeated names the kind it had first.
-        groups: list[tuple[str, list[str]]] = [(BLOCK, blocks.ids)]
-        groups += [(kind, [thing["id"] for thing in record.get(key, ())]) for key, kind in FACTS]
-        groups.append((ENGAGEMENT, [e["id"] for e in engagements.items]))
-        groups += [(kind, [thing["id"] for thing in record.get(key, ())]) for key, kind in LATER_FACTS]
-        self._groups = groups
+        # Ids are read with `map` and `itemgetter`, the sets of each kind that references may name
+        # are built at once, and the ordered index of every id only when a message needs it.
+        get = record.get
+        self._groups: list[tuple[str, list[dict[str, Any]]]] = [
+            (PERSON, get("people", [])),
+            (ORG, get("organisations", [])),
+            (PLACE, get("places", [])),
+            (ENGAGEMENT, engagements.items),
+            (STATEMENT, get("statements", [])),
+            (OUTCOME, get("outcomes", [])),
+            (DOCUMENT, get("referenced_documents", [])),
+        ]
         self._kinds: dict[str, str] | None = None
-        # The ids of each kind that references may name, as sets: references are checked in bulk.
-        sets = [self.block_set, *(set(ids) for _, ids in groups[1:])]
+        sets = [set(map(_ID, things)) for _, things in self._groups]
         #: No id is defined twice.
-        self.unique = len(set().union(*sets)) == sum(len(ids) for _, ids in groups)
+        self.unique = len(self.block_set.union(*sets)) == len(blocks.ids) + sum(
+            [len(things) for _, things in self._groups]
+        )
         if not self.unique:  # each id counts as the kind it was first defined as
-            sets = [set() for _ in groups]
-            index = {kind: n for n, (kind, _) in enumerate(groups)}
+            sets = [set() for _ in self._groups]
+            index = {kind: n for n, (kind, _) in enumerate(self._groups)}
             for ident, kind in self.kinds.items():
-                sets[index[kind]].add(ident)
-        # In the order of `groups`: blocks, people, organisations, places, engagements, statements, ...
-        self.people, self.organisations, self.places, self.engagement_ids = sets[1:5]
-        self.documents = sets[7]
+                if kind != BLOCK:
+                    sets[index[kind]].add(ident)
+        self.people, self.organisations, self.places, self.engagement_ids, _, _, self.documents = sets
         self.parties = self.people | self.organisations
 
     @property
     def kinds(self) -> dict[str, str]:
         """The kind of thing each id names, as first defined (for messages: built on first use)."""
         if self._kinds is None:
-            kinds: dict[str, str] = {}
-            for kind, ids in self._groups:
-                for ident in ids:
+            kinds = dict.fromkeys(self.block_ids, BLOCK)
+            for kind, things in self._groups:
+                for ident in map(_ID, things):
                     kinds.setdefault(ident, kind)
             self._kinds = kinds
         return self._kinds
