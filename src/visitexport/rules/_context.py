@@ -61,7 +61,6 @@ def _walk_blocks(body: list[dict[str, Any]], with_pointers: bool) -> _Blocks:
             return
         for n, block in enumerate(blocks):
             ident = block["id"]
-            index = len(ids)
             ids.append(ident)
             here = ""
             if with_pointers:
@@ -69,9 +68,12 @@ def _walk_blocks(body: list[dict[str, Any]], with_pointers: bool) -> _Blocks:
                 pointers.append(here)
             start = len(texts)
             kind = block["type"]
-            if kind == "paragraph":
+            if kind == "paragraph":  # most blocks: the shortest way through
                 texts.append(block["text"])
-            elif kind == "section":
+                spans[ident] = (start, start + 1)
+                continue
+            index = len(ids) - 1
+            if kind == "section":
                 texts.append(block["heading"])
                 if "blocks" in block:
                     walk(block["blocks"], here and f"{here}/blocks", index, depth + 2)
