@@ -24,7 +24,8 @@ ALLOWED: dict[str, set[str]] = {
     "visitexport.errors": {"visitexport.problems"},
     "visitexport.files": {"visitexport.errors"},
     "visitexport.schema": {"visitexport.errors", "visitexport.limits", "visitexport.problems"},
-    "visitexport.rules": {"visitexport.limits", "visitexport.problems", "visitexport.schema"},
+    "visitexport.dates": set(),
+    "visitexport.rules": {"visitexport.dates", "visitexport.limits", "visitexport.problems", "visitexport.schema"},
     # JSON is the hub: the record is JSON, so validation knows how JSON text is read and located.
     "visitexport.validation": {
         "visitexport.errors",
@@ -45,7 +46,7 @@ ALLOWED: dict[str, set[str]] = {
         "visitexport.limits",
         "visitexport.problems",
     },
-    "visitexport.formats.markdown": {"visitexport.errors"},
+    "visitexport.formats.markdown": {"visitexport.dates", "visitexport.errors"},
     "visitexport.report": {"visitexport.problems", "visitexport.schema"},
     "visitexport.api": {
         "visitexport.errors",

@@ -254,8 +254,8 @@ def test_fmt_rewrites_checks_and_leaves_bad_files_alone(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout == f"would reformat {messy}\n"
     assert (
-        result.stderr
-        == f"{broken}:1:9: json.syntax: invalid JSON: Expecting property name enclosed in double quotes (the document)\n"
+        result.stderr == f"{broken}:1:9: json.syntax: invalid JSON: Expecting property name enclosed in double quotes"
+        " (the document)\n"
     )
 
     result = run("fmt", str(tmp_path))

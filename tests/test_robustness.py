@@ -25,7 +25,7 @@ def assert_answers(data: bytes) -> None:
     for problem in problems:
         assert problem.line >= 1, problem
         assert problem.column >= 1, problem
-        assert problem.rule.split(".")[0] in {"json", "schema", "id", "ref", "text", "date", "time", "visit"}
+        assert problem.rule.split(".")[0] in {"json", "schema", "id", "ref", "text", "date", "time", "visit", "table"}
 
 
 @settings(max_examples=300, deadline=None)

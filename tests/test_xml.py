@@ -165,7 +165,8 @@ def test_an_unknown_element_points_at_its_nearest_known_value() -> None:
         load_xml(text.encode(), "edited.xml")
     problem = caught.value.problems[0]
     assert problem.rule == "xml.schema"
-    assert problem.pointer.startswith("/") and "remark" not in problem.pointer
+    assert problem.pointer.startswith("/")
+    assert "remark" not in problem.pointer
     assert problem.place.endswith("/remark")
 
 

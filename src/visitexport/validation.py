@@ -40,7 +40,7 @@ def check_record(
     parser (JSON or XML) rather than from Python code, so they cannot hold
     what no file can (lone surrogates, NaN, integers too long to write).
     `fits_cells` says the file was seen to hold no text too long for a
-    spreadsheet cell (`semantic._shared.file_fits_cells`), sparing that check.
+    spreadsheet cell (`rules.text.file_fits_cells`), sparing that check.
     """
     scan: json_.Scan | None = None
     if text is None and not from_parser and (problems := json_.python_problems(record)):

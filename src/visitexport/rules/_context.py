@@ -13,8 +13,8 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any
 
+from visitexport.dates import Span, engagement_span, period_span
 from visitexport.limits import MAX_DEPTH
-from visitexport.rules._spans import Span, engagement_span, period_span
 
 # Kinds of things an id can name.
 BLOCK, PERSON, ORG, PLACE, ENGAGEMENT, STATEMENT, OUTCOME, DOCUMENT = (

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from visitexport.dates import Span, bounds, describe, engagement_span, not_a_day, period_span, when
 from visitexport.rules._context import Context
 from visitexport.rules._rule import Fault, rule
-from visitexport.rules._spans import Span, bounds, describe, engagement_span, not_a_day, period_span, when
 
 
 def _bad_bounds(value: dict[str, Any]) -> str | None:

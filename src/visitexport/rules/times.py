@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from visitexport.dates import Span, describe
 from visitexport.rules._context import Context
 from visitexport.rules._rule import Fault, rule
-from visitexport.rules._spans import Span, describe
 
 _DAY = 24 * 60
 

@@ -18,6 +18,8 @@ the anchors the report's headings get on GitHub.
 
 from __future__ import annotations
 
+from visitexport import dates
+from visitexport.dates import Span
 from visitexport.formats.markdown import text as md_text
 from visitexport.formats.markdown.facts import (
     Thing,
@@ -34,12 +36,17 @@ from visitexport.formats.markdown.report import FACT_MARKER, Report, report
 __all__ = ["dump_summary"]
 
 
-def _start(when: Thing) -> tuple[str, str]:
-    return (when["date"], when["date"]) if "date" in when else (when["earliest"], when["latest"])
+def _start(when: Thing) -> Span:
+    """Earliest day first: the order of engagements."""
+    span = dates.when(when)
+    assert span is not None  # a valid record's fuzzy dates have their bounds in order
+    return span
 
 
-def _deadline(when: Thing) -> tuple[str, str]:
-    return (when["date"], when["date"]) if "date" in when else (when["latest"], when["earliest"])
+def _deadline(when: Thing) -> Span:
+    """Latest day first: follow-ups by the day they are due at the latest."""
+    first, last = _start(when)
+    return last, first
 
 
 def _engagement_line(full: Report, engagement: Thing, target: str) -> str:

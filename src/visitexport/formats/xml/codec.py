@@ -38,6 +38,7 @@ possible, a path (``/record/visit/period/start``):
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -338,7 +339,7 @@ def _pointer_of(element: Any) -> str:
     chain = [element, *element.iterancestors()][::-1]
     node: Node = model()
     steps: list[str] = []
-    for parent, child in zip(chain, chain[1:]):
+    for parent, child in itertools.pairwise(chain):
         name = _local(child)
         if isinstance(node, ObjectNode) and name in node.by_key:
             steps.append(name)

@@ -1,4 +1,4 @@
-"""Dates as spans of days, for the date and time rules and the context.
+"""What the record's dates mean as spans of days: for the rules, and for any format that orders or describes them.
 
 Dates are compared as ISO strings, which order like the days they name. A
 month or year is widened to its first and last day; "-31" serves as the last
