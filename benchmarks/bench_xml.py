@@ -25,6 +25,7 @@ Results go to ``benchmarks/RESULTS.md`` (this script's section only).
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -102,8 +103,11 @@ def measure(records: list[dict[str, Any]]) -> dict[str, float]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--synthetic", type=int, default=SYNTHETIC, help="how many synthetic records")
+    count = parser.parse_args().synthetic
     example = [json.loads((ROOT / "examples" / "kono-russia-2000.json").read_text())] * 200
-    sets = {"seed example": measure(example), f"{SYNTHETIC:,} synthetic records": measure(synthetic(SYNTHETIC))}
+    sets = {"seed example": measure(example), f"{count:,} synthetic records": measure(synthetic(count))}
     lines = [
         "## XML export and import",
         "",
