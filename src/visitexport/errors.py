@@ -16,7 +16,6 @@ __all__ = [
     "OptionError",
     "ToolError",
     "VisitExportError",
-    "missing",
     "os_error",
 ]
 
@@ -72,10 +71,3 @@ def os_error(exc: OSError, filename: str, doing: str) -> ToolError:
     """The `ToolError` for an operating-system error met while `doing` something ("read", "write") to `filename`."""
     kind = MissingFileError if isinstance(exc, FileNotFoundError) else ToolError
     return kind(f"{filename}: cannot {doing}: {exc.strerror or exc}", errno=exc.errno, filename=filename)
-
-
-def missing(filename: str) -> MissingFileError:
-    """The error for a path that does not exist."""
-    import errno
-
-    return MissingFileError(f"{filename}: no such file or folder", errno=errno.ENOENT, filename=filename)

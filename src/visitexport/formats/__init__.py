@@ -38,6 +38,7 @@ __all__ = [
     "by_extension",
     "detect",
     "get",
+    "names",
     "readable",
     "unknown_content",
     "writable",
@@ -72,7 +73,7 @@ class Format(NamedTuple):
     def read(self, data: bytes, source: str) -> dict[str, Any]:
         """The fully validated record in `data` (`ValueError` for a format that is not read back)."""
         if self.reader is None:
-            raise ValueError(f"{self.title} is {_rendering(self)}: it cannot be read back into a record")
+            raise ValueError(f"{self.title} is a rendering for people: it cannot be read back into a record")
         record: dict[str, Any] = _load(self.reader)(data, source)
         return record
 
@@ -101,10 +102,6 @@ class Format(NamedTuple):
 def _given(options: dict[str, Any]) -> dict[str, Any]:
     """The options actually given: None and False (an option left out) are not."""
     return {name: value for name, value in options.items() if value is not None and value is not False}
-
-
-def _rendering(fmt: Format) -> str:
-    return "a rendering for people" if not fmt.lossless else "not readable"
 
 
 FORMATS: dict[str, Format] = {
