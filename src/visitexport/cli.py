@@ -77,6 +77,13 @@ def _colour_wanted(mode: str, err: bool) -> bool:
     return _stderr_is_terminal() if err else _stdout_is_terminal()
 
 
+_EXCLUDE = click.option(
+    "--exclude",
+    "exclude",
+    metavar="GLOB",
+    multiple=True,
+    help="In folders, skip files and folders whose name or relative path matches GLOB (repeatable).",
+)
 _COLOUR = click.option(
     "--color",
     "colour",
@@ -130,13 +137,7 @@ def _coloured(line: str) -> str:
     default=0,
     help="Worker processes; 0 (default) uses every CPU for 64 files or more, one process below that.",
 )
-@click.option(
-    "--exclude",
-    "exclude",
-    metavar="GLOB",
-    multiple=True,
-    help="In folders, skip files and folders whose name or relative path matches GLOB (repeatable).",
-)
+@_EXCLUDE
 @_COLOUR
 def validate(
     *,
@@ -180,13 +181,7 @@ def validate(
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--check", is_flag=True, help="Change nothing; list the files that are not canonical and exit 1.")
-@click.option(
-    "--exclude",
-    "exclude",
-    metavar="GLOB",
-    multiple=True,
-    help="In folders, skip files and folders whose name or relative path matches GLOB (repeatable).",
-)
+@_EXCLUDE
 @_COLOUR
 def fmt(paths: tuple[str, ...], check: bool, exclude: tuple[str, ...], colour: str) -> None:
     """Rewrite JSON records in canonical form (key order, indent, UTF-8, final newline).
