@@ -138,6 +138,14 @@ def test_content_no_format_reads_is_said_so(name: str, tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == "keep"
 
 
+@pytest.mark.parametrize("name", ["page.xml", "page.json", "page"])
+def test_an_html_page_is_no_record_whatever_its_name(name: str, tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf<!DOCTYPE html>\n<html><body>x</body></html>\n")
+    with pytest.raises(visitexport.InvalidRecordError, match="not a format visitexport reads: it looks like an HTML"):
+        visitexport.load(path)
+
+
 def test_a_zip_that_is_no_workbook(tmp_path: Path) -> None:
     path = tmp_path / "bundle"
     with zipfile.ZipFile(path, "w") as archive:

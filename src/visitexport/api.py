@@ -61,7 +61,8 @@ def read_record(data: bytes | str, source: str = "<input>", fmt: str | None = No
     """
     # surrogatepass: a lone surrogate in a str becomes bytes that strict reading reports.
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
-    found = formats.detect(raw, source, fmt)
+    # A saved web page is refused as such even under a .xml name, rather than for its DOCTYPE.
+    found = None if formats.is_html(raw) else formats.detect(raw, source, fmt)
     if found is None:
         message = f"not a format visitexport reads: {formats.unknown_content(raw)}"
         raise InvalidRecordError(source, [Problem(0, 0, "", "format.unknown", message)])

@@ -38,6 +38,7 @@ __all__ = [
     "by_extension",
     "detect",
     "get",
+    "is_html",
     "names",
     "readable",
     "unknown_content",
@@ -201,12 +202,17 @@ def detect(data: bytes, source: str, name: str | None = None) -> Format | None:
     return by_extension(source) or next((f for f in readable() if f.sniff(data)), None)
 
 
+def is_html(data: bytes) -> bool:
+    """Whether the bytes begin like an HTML page (a saved web page is no record, whatever its name)."""
+    head = data[:2048].removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:512]
+
+
 def unknown_content(data: bytes) -> str:
     """What bytes no format recognised look like, for the message that refuses them."""
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if not data:
         return "the file is empty"
-    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:512]:
+    if is_html(data):
         return "it looks like an HTML page (save the record as JSON, XML or a workbook)"
     if data.startswith(b"PK\x03\x04"):
         return "it is a zip archive, but not an Excel workbook (it has no [Content_Types].xml)"

@@ -8,8 +8,7 @@ _UTF16 = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 
 
 def sniff(data: bytes) -> bool:
-    """Markup comes first (UTF-8 or UTF-16), and it is not an HTML page."""
+    """Markup comes first (UTF-8 or UTF-16); an HTML page is refused before any sniffing (`formats.is_html`)."""
     if data.startswith(_UTF16):
         return True
-    head = data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")[:512].lower()
-    return head.startswith(b"<") and not head.startswith((b"<!doctype html", b"<html")) and b"<html" not in head
+    return data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<")
