@@ -625,7 +625,8 @@ def test_any_line_of_text_survives_every_place(first: str, second: str) -> None:
     ]
     root = gfm_html(source)
     assert gfm_tags(root) <= GFM_TAGS
-    assert all(href.startswith(GFM_EMAIL_LINKS) for href in gfm_links(root))
+    # cmark-gfm's e-mail autolink keeps local-part characters before the scheme ('+xmpp:a@b.co').
+    assert all(href.lstrip("+-._").startswith(GFM_EMAIL_LINKS) for href in gfm_links(root))
     # A tight item's own text comes before its nested list, as the element's text.
     cells = [gfm_item_text(e)[0] if e.tag == "li" else e.text_content() for e in root.iter("p", "h2", "th", "td", "li")]
     assert cells == [first, first, first, second, second, first, first, second, "x " + second]
