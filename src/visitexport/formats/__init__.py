@@ -205,7 +205,10 @@ def detect(data: bytes, source: str, name: str | None = None) -> Format | None:
 def is_html(data: bytes) -> bool:
     """Whether the bytes begin like an HTML page (a saved web page is no record, whatever its name)."""
     head = data[:2048].removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").lower()
-    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:512]
+    if head.startswith(b"<?xml") and b"?>" in head:  # XHTML: a declaration, then the page
+        head = head.split(b"?>", 1)[1].lstrip(b" \t\r\n")
+    # Only how the bytes begin counts: a record may well mention "<html" in a text.
+    return head.startswith((b"<!doctype html", b"<html"))
 
 
 def unknown_content(data: bytes) -> str:
