@@ -47,13 +47,12 @@ def expand(
         for file in found:
             try:
                 info = Path(file).stat()
-            except FileNotFoundError:
+            except OSError:
+                # Missing, a link loop, no permission: reading it says so, in its place among the others.
                 if file not in seen:
                     seen.add(file)
                     yield file
                 continue
-            except OSError as exc:
-                raise os_error(exc, file, "read") from exc
             key = (info.st_dev, info.st_ino)
             if key not in seen:
                 seen.add(key)
@@ -130,8 +129,11 @@ def write_atomic(name: str, data: bytes) -> None:
     be replaced.
     """
     if name == STDIO:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        except OSError as exc:  # a full disk behind a redirection, a closed pipe
+            raise os_error(exc, "standard output", "write") from exc
         return
     try:
         mode: int | None = Path(name).stat().st_mode  # follows links; a loop fails here
