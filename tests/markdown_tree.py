@@ -190,6 +190,11 @@ GFM_TAGS = frozenset(
 GFM_EMAIL_LINKS = ("mailto:", "xmpp:")
 
 
+def is_email_link(href: str) -> bool:
+    """One of those links; cmark-gfm keeps local-part characters before the scheme ('+xmpp:a@b.co')."""
+    return href.lstrip("+-._").startswith(GFM_EMAIL_LINKS)
+
+
 def gfm_html(text: str) -> Any:
     """The HTML GitHub's cmark-gfm makes of `text` (raw HTML let through, so any would show), as an lxml tree."""
     import cmarkgfm
