@@ -14,6 +14,7 @@ __all__ = [
     "MAX_CELLS",
     "MAX_COLUMNS",
     "MAX_DEPTH",
+    "MAX_QUOTED",
     "MAX_REPORTED",
     "MAX_ROWS",
     "MAX_XML_CHILDREN",
@@ -33,6 +34,8 @@ MAX_BYTES = 64 * MIB
 MAX_DEPTH = 48
 #: At most this many problems are listed for one file: past it, a person fixes the first ones first.
 MAX_REPORTED = 200
+#: The most characters of a value a message quotes; the rest is counted, not shown.
+MAX_QUOTED = 120
 
 # --- XML -----------------------------------------------------------------------------
 

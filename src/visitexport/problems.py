@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Container, Iterable
 from typing import NamedTuple
 
-__all__ = ["FileResult", "Problem", "escape_pointer", "nearest", "pointer_of"]
+from visitexport.limits import MAX_QUOTED
+
+__all__ = ["FileResult", "Problem", "escape_pointer", "nearest", "pointer_of", "shown"]
 
 
 class Problem(NamedTuple):
@@ -67,3 +69,39 @@ def nearest(at: str, known: Container[str]) -> str:
     while at and at not in known:
         at = at.rsplit("/", 1)[0]
     return at
+
+
+# What a terminal would act on or not show: C0 and C1 controls, DEL, format characters
+# (zero-width and bidirectional marks), line and paragraph separators, spaces other than
+# U+0020, private-use, unassigned and surrogate code points. str.isprintable() is exactly
+# this set; the backslash is escaped too, so an escape in a message is never ambiguous.
+_NAMED = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape(char: str) -> str:
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    if code < 0x80:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def shown(text: str, limit: int = MAX_QUOTED) -> str:
+    """`text` fit to quote in a message: what a terminal would act on or hide escaped
+    (``\\r``, ``\\x7f``, ``\\u009f``, ``\\u200b``, a lone surrogate as ``\\udc80``),
+    cut after `limit` characters with a count of the characters left out.
+
+    The cost is bounded by `limit`, not by the length of `text`: a 60 MB value is
+    quoted as quickly as a short one.
+    """
+    pieces: list[str] = []
+    size = 0
+    for char in text[:limit]:
+        piece = char if char.isprintable() and char != "\\" else _escape(char)
+        if size + len(piece) > limit:  # cut at a character, never inside an escape
+            break
+        pieces.append(piece)
+        size += len(piece)
+    left = len(text) - len(pieces)
+    return "".join(pieces) if left == 0 else f"{''.join(pieces)}… ({left:,} more characters)"
