@@ -21,6 +21,7 @@ PACKAGE = ROOT / "src" / "visitexport"
 ALLOWED: dict[str, set[str]] = {
     "visitexport.problems": {"visitexport.limits"},
     "visitexport.limits": set(),
+    "visitexport.budget": {"visitexport.formats.tabular", "visitexport.limits", "visitexport.problems"},
     "visitexport.errors": {"visitexport.problems"},
     "visitexport.files": {"visitexport.errors"},
     "visitexport.schema": {"visitexport.errors", "visitexport.limits", "visitexport.problems"},
@@ -28,6 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "visitexport.rules": {"visitexport.dates", "visitexport.limits", "visitexport.problems", "visitexport.schema"},
     # JSON is the hub: the record is JSON, so validation knows how JSON text is read and located.
     "visitexport.validation": {
+        "visitexport.budget",
         "visitexport.errors",
         "visitexport.formats.json.strict",
         "visitexport.limits",

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from visitexport import rules
+from visitexport import budget, rules
 from visitexport.errors import InvalidRecordError
 from visitexport.formats.json import strict as json_
+from visitexport.limits import MAX_JSON_BYTES, RAISE_HINT
 from visitexport.problems import Problem, nearest
 from visitexport.rules.text import file_fits_cells
 from visitexport.schema.engines import fast_check
@@ -23,6 +24,12 @@ __all__ = ["check_bytes", "check_record"]
 
 def check_bytes(data: bytes, source: str = "<input>") -> tuple[Any, list[Problem]]:
     """Parse and check one file's bytes; return the record (None if unreadable) and its problems."""
+    # Refused before parsing: a parser builds every value at once, at many times the bytes' size.
+    if len(data) > MAX_JSON_BYTES:
+        message = f"file is larger than the limit of {MAX_JSON_BYTES:,} bytes for JSON; {RAISE_HINT}"
+        return None, [Problem(1, 1, "", "json.size", message)]
+    if found := budget.text_findings(data):
+        return None, [Problem(1, 1, pointer, rule, message) for pointer, rule, message in found]
     try:
         value, text = json_.parse(data, source)
     except InvalidRecordError as exc:
@@ -45,6 +52,9 @@ def check_record(
     scan: json_.Scan | None = None
     if text is None and not from_parser and (problems := json_.python_problems(record)):
         return problems  # a record built in Python, holding what no JSON file can
+    if over := budget.findings(record, text):
+        # Past its budget a record is not explained further: every pass that would costs as much as the record.
+        return sorted(Problem(0, 0, pointer, rule, message) for pointer, rule, message in over)
     try:
         fast_valid = fast_check()(record)
     except (ValueError, TypeError) as exc:
