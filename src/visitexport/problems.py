@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Container, Iterable
 from typing import NamedTuple
 
-from visitexport.limits import MAX_QUOTED
+from visitexport.limits import MAX_QUOTED, MAX_REPORTED
 
-__all__ = ["FileResult", "Problem", "escape_pointer", "nearest", "pointer_of", "shown"]
+__all__ = ["MORE", "FileResult", "Problem", "capped", "escape_pointer", "nearest", "pointer_of", "shown"]
 
 
 class Problem(NamedTuple):
@@ -52,6 +52,19 @@ class FileResult(NamedTuple):
     @property
     def valid(self) -> bool:
         return self.error is None and not self.problems
+
+
+#: The rule id of the note that ends a list of problems cut at MAX_REPORTED.
+MORE = "problems.more"
+
+
+def capped(problems: list[Problem]) -> list[Problem]:
+    """`problems`, at most MAX_REPORTED of them; past that the first ones and a note counting the rest."""
+    if len(problems) <= MAX_REPORTED:
+        return problems
+    left = len(problems) - (MAX_REPORTED - 1)
+    note = Problem(0, 0, "", MORE, f"{left:,} more problems not listed: at most {MAX_REPORTED} are, per file")
+    return [*problems[: MAX_REPORTED - 1], note]
 
 
 def escape_pointer(token: str) -> str:

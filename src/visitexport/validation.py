@@ -14,7 +14,7 @@ from visitexport import budget, rules
 from visitexport.errors import InvalidRecordError
 from visitexport.formats.json import strict as json_
 from visitexport.limits import MAX_JSON_BYTES, RAISE_HINT
-from visitexport.problems import Problem, nearest
+from visitexport.problems import Problem, capped, nearest
 from visitexport.rules.text import file_fits_cells
 from visitexport.schema.engines import fast_check
 from visitexport.schema.messages import DEPTH_MESSAGE, schema_findings
@@ -48,13 +48,18 @@ def check_record(
     what no file can (lone surrogates, NaN, integers too long to write).
     `fits_cells` says the file was seen to hold no text too long for a
     spreadsheet cell (`rules.text.file_fits_cells`), sparing that check.
+    At most MAX_REPORTED problems are listed, the last saying how many more there are.
     """
+    return capped(_problems(record, text, from_parser=from_parser, fits_cells=fits_cells))
+
+
+def _problems(record: Any, text: str | None, *, from_parser: bool, fits_cells: bool) -> list[Problem]:
     scan: json_.Scan | None = None
-    if text is None and not from_parser and (problems := json_.python_problems(record)):
-        return problems  # a record built in Python, holding what no JSON file can
     if over := budget.findings(record, text):
         # Past its budget a record is not explained further: every pass that would costs as much as the record.
         return sorted(Problem(0, 0, pointer, rule, message) for pointer, rule, message in over)
+    if text is None and not from_parser and (problems := json_.python_problems(record)):
+        return problems  # a record built in Python, holding what no JSON file can
     try:
         fast_valid = fast_check()(record)
     except (ValueError, TypeError) as exc:
