@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from visitexport import api, formats
 from visitexport.errors import InvalidRecordError, ToolError
 from visitexport.files import STDIO, expand, read_input
-from visitexport.limits import MAX_BYTES
+from visitexport.limits import MAX_BYTES, SCALE_SETTING
 from visitexport.problems import FileResult
 from visitexport.schema.engines import fast_check
 
@@ -23,6 +23,11 @@ __all__ = ["PARALLEL_FROM", "check_file", "check_files", "check_many", "default_
 
 #: Fewer files than this are not worth starting worker processes for.
 PARALLEL_FROM = 64
+#: What a file that ran the machine out of memory is told.
+OUT_OF_MEMORY = (
+    f"out of memory: visitexport's limits keep any input within 512 MiB; with less free, lower {SCALE_SETTING}"
+    " if it was raised, or split the record"
+)
 
 
 def find(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] = ()) -> list[str]:
@@ -41,6 +46,9 @@ def check_file(path: str | os.PathLike[str]) -> FileResult:
         return FileResult(name, exc.problems)
     except ToolError as exc:
         return FileResult(name, error=str(exc))
+    except MemoryError:
+        # The limits keep any input within 512 MiB; a machine with less cannot check this file, but the batch goes on.
+        return FileResult(name, error=f"{name}: {OUT_OF_MEMORY}")
     except Exception as exc:  # a bug of ours must not stop a batch of thousands
         return FileResult(name, error=f"{name}: internal error, please report it: {type(exc).__name__}: {exc}")
     return FileResult(name)

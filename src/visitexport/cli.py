@@ -42,6 +42,9 @@ class _Group(click.Group):
         except ToolError as exc:
             click.echo(f"visitexport: error: {exc}", err=True)
             ctx.exit(EXIT_TOOL)
+        except MemoryError:
+            click.echo(f"visitexport: error: {batch.OUT_OF_MEMORY}", err=True)
+            ctx.exit(EXIT_TOOL)
         except Exception as exc:
             # A bug of ours: say so in one line and keep "invalid data" (1) for data.
             if os.environ.get("VISITEXPORT_TRACEBACK"):
