@@ -244,3 +244,46 @@ def test_the_setting_scales_every_derived_limit(tmp_path: Path) -> None:
         assert values == 100_000 * scale
         assert xml_bytes > 5 * limits.MAX_RECORD_BYTES * scale
         assert depth == limits.MAX_DEPTH  # nesting never scales
+
+
+# --- the README ----------------------------------------------------------------------------------------------------
+
+
+def security_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text[text.index("## Security") : text.index("## Dependencies")]
+
+
+def test_the_readme_lists_every_size_rule_and_the_setting() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule in budget.RULES:
+        assert f"| `{rule}` |" in text
+    assert limits.SCALE_SETTING in security_section()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "MAX_RECORD_BYTES",
+        "MAX_VALUES",
+        "MAX_ITEMS",
+        "MAX_ROWS",
+        "MAX_COLUMNS",
+        "EXCEL_ROWS",
+        "EXCEL_COLUMNS",
+        "MAX_JSON_BYTES",
+        "MAX_XML_BYTES",
+        "MAX_XML_ELEMENTS",
+        "MAX_XML_CHILDREN",
+        "MAX_SHEET_BYTES",
+        "MAX_CELLS",
+        "MAX_BYTES",
+        "MAX_DEPTH",
+        "CELL_UNITS",
+        "MAX_QUOTED",
+        "MAX_REPORTED",
+    ],
+)
+def test_the_readme_states_each_limit_as_it_is(name: str) -> None:
+    assert limits.SCALE == 1, "the README states the defaults"
+    assert f"{getattr(limits, name):,}" in security_section()
