@@ -21,9 +21,11 @@ Rule ids:
     `MAX_COLUMNS` columns, or Excel's 1,048,576 rows or 16,384 columns.
 
 A record read from JSON text of few commas and brackets (the seed's has
-1,400) is not walked; others are, counting stops past `MAX_VALUES` (the
-seed's record is counted in 120 us), and only then is the canonical JSON
-measured, with orjson.
+1,400) is not walked, nor measured when the text is short enough that no
+spelling of it could pass the budget: the seed costs counting its text's
+commas, about 35 us. Other records are walked, counting stops past
+`MAX_VALUES` (the seed's record is counted in 120 us), and only then is the
+canonical JSON measured, with orjson.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from visitexport.limits import (
     EXCEL_COLUMNS,
     EXCEL_ROWS,
     MAX_COLUMNS,
+    MAX_DEPTH,
     MAX_ITEMS,
     MAX_RECORD_BYTES,
     MAX_ROWS,
@@ -57,6 +60,11 @@ RULES: dict[str, str] = {
 
 Finding = tuple[str, str, str]  # pointer, rule, message
 
+# What canonical JSON can add to a value beyond its characters in any other
+# spelling (each of which is at most 4 bytes of UTF-8): a newline, two spaces
+# per level, the space after a colon, and a number spelt longer (1E2 is 100.0).
+_CANONICAL_PER_VALUE = 2 * MAX_DEPTH + 2 + 24
+
 
 def text_findings(data: bytes) -> list[Finding]:
     """What can be told from a JSON file's bytes before they are parsed.
@@ -78,21 +86,24 @@ def findings(record: Any, text: str | None = None) -> list[Finding]:
     `text`, the JSON the record was read from (in any spelling), spares the
     walk that counts values when its commas and brackets are few enough.
     """
-    # At most: every value but the first follows a comma or opens a container
-    # (texts' commas and brackets are counted too, so this only errs high).
-    values = MAX_VALUES + 1 if text is None else 1 + text.count(",") + text.count("[") + text.count("{")
-    # A list of n items holds n - 1 commas, so few commas leave no list too long.
-    if values > MAX_VALUES or values > MAX_ITEMS:
+    # Bounds from the text, erring high (texts' commas count too): a list of n
+    # items holds n - 1 commas; every value but the first follows a comma or is
+    # a container's first, and a container takes at least two characters.
+    commas = MAX_VALUES if text is None else text.count(",")
+    values = MAX_VALUES + 1 if text is None else 1 + commas + len(text) // 2
+    if values > MAX_VALUES or commas >= MAX_ITEMS:
         values, longest = _count(record)
         if values > MAX_VALUES or longest is not None:
             return _count_findings(values, longest)
-    # Only now, with the values counted: orjson sets aside memory by the value
-    # (400 MB to write 2.3 million one-letter texts) and cannot survive a refusal.
-    canonical = _canonical(record)
-    if canonical is not None and len(canonical) > MAX_RECORD_BYTES:
-        size = len(canonical)
-        message = f"{size:,} bytes as canonical JSON, more than the limit of {MAX_RECORD_BYTES:,}; {RAISE_HINT}"
-        return [("", "size.record", message)]
+    # No spelling of a short text's values could pass the budget; otherwise it is
+    # measured, only now that the values are counted: orjson sets aside memory by
+    # the value (400 MB to write 2.3 million one-letter texts) and cannot survive a refusal.
+    if text is None or 4 * len(text) + values * _CANONICAL_PER_VALUE > MAX_RECORD_BYTES:
+        canonical = _canonical(record)
+        if canonical is not None and len(canonical) > MAX_RECORD_BYTES:
+            size = len(canonical)
+            message = f"{size:,} bytes as canonical JSON, more than the limit of {MAX_RECORD_BYTES:,}; {RAISE_HINT}"
+            return [("", "size.record", message)]
     if values >= min(MAX_ROWS, EXCEL_ROWS):
         return _sheet_findings(record)
     return []
