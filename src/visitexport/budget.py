@@ -174,8 +174,8 @@ def _sheet_findings(record: Any) -> list[Finding]:
     found: list[Finding] = []
     try:
         rows = collect(lay, record)
-    except (KeyError, TypeError, AttributeError):
-        return []  # not the schema's shape: the schema says what is wrong
+    except (KeyError, IndexError, TypeError, AttributeError, RecursionError):
+        return []  # not the schema's shape, or nested past its depth: the checks after this say what is wrong
     for sheet in lay.sheets:
         sheet_rows = rows[sheet.name]
         if len(sheet_rows) > rows_limit:
