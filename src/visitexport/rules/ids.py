@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from visitexport.problems import shown
 from visitexport.rules._context import BLOCK, ENGAGEMENT, FACTS, LATER_FACTS, Context
 from visitexport.rules._rule import Fault, rule
 
@@ -29,6 +30,9 @@ def duplicate(ctx: Context) -> Iterator[Fault]:
     for ident, kind, pointer in defined:
         if ident in first:
             first_kind, at = first[ident]
-            yield f"{pointer}/id", f"id {ident!r} is already used by the {first_kind} at {at}; ids must be unique"
+            yield (
+                f"{pointer}/id",
+                f"id '{shown(ident)}' is already used by the {first_kind} at {at}; ids must be unique",
+            )
         else:
             first[ident] = kind, pointer

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+from visitexport.problems import shown
 from visitexport.rules._context import DOCUMENT, ENGAGEMENT, ORG, PERSON, PLACE, Context
 from visitexport.rules._rule import Fault, rule
 from visitexport.schema.loading import bundled_schema
@@ -30,13 +31,13 @@ def _unresolved(ctx: Context, ident: str, wanted: tuple[str, ...]) -> str:
     found = ctx.kinds.get(ident)
     kinds = " or ".join(wanted)
     if found is not None:
-        return f"{ident!r} is {_a(found)}, not {_a(kinds)}"
-    message = f"{ident!r} is not the id of {_a(kinds)} in this record"
+        return f"'{shown(ident)}' is {_a(found)}, not {_a(kinds)}"
+    message = f"'{shown(ident)}' is not the id of {_a(kinds)} in this record"
     near = difflib.get_close_matches(ident, [i for i, k in ctx.kinds.items() if k in wanted], n=1)
     if near:
-        message += f"; did you mean {near[0]!r}?"
+        message += f"; did you mean '{shown(near[0])}'?"
     elif ident.upper() in _countries():
-        message += f"; for a side, write the country code in capitals ({ident.upper()!r})"
+        message += f"; for a side, write the country code in capitals ('{shown(ident.upper())}')"
     return message
 
 
@@ -117,12 +118,12 @@ def _sources(ctx: Context, pointer: str, thing: dict[str, Any]) -> Iterator[Faul
             continue
         found = ctx.kinds.get(ident)
         if found:
-            message = f"source {ident!r} is {_a(found)}, not a block of the document"
+            message = f"source '{shown(ident)}' is {_a(found)}, not a block of the document"
         else:
-            message = f"source {ident!r} is not a block of the document"
+            message = f"source '{shown(ident)}' is not a block of the document"
             near = difflib.get_close_matches(ident, sorted(ctx.block_set), n=1)
             if near:
-                message += f"; did you mean {near[0]!r}?"
+                message += f"; did you mean '{shown(near[0])}'?"
         yield f"{pointer}/sources/{n}", message
 
 
@@ -167,6 +168,6 @@ def duplicate_participant(ctx: Context) -> Iterator[Fault]:
             if person in seen and person in people:
                 yield (
                     f"{ctx.engagement_pointer(k)}/participants/{i}/person",
-                    f"{person!r} is already a participant of this engagement",
+                    f"'{shown(person)}' is already a participant of this engagement",
                 )
             seen.add(person)

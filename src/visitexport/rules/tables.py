@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from visitexport.rules._context import Context
 from visitexport.rules._rule import Fault, rule
+from visitexport.schema.messages import listed
 
 
 @rule(
@@ -18,6 +19,8 @@ def shape(ctx: Context) -> Iterator[Fault]:
         rows = table["rows"]
         widths = {len(row) for row in rows}
         if len(widths) > 1:
-            yield ctx.block_pointer(index), f"rows have {sorted(widths)} cells; every row needs the same number"
+            counts = listed([str(width) for width in sorted(widths)])
+            message = f"rows have different numbers of cells ({counts}); every row needs the same number"
+            yield ctx.block_pointer(index), message
         if table["header_rows"] > len(rows):
             yield ctx.block_pointer(index), f"{table['header_rows']} header rows, but only {len(rows)} rows"

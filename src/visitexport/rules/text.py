@@ -9,6 +9,7 @@ from visitexport.limits import CELL_UNITS
 from visitexport.problems import escape_pointer
 from visitexport.rules._context import Context
 from visitexport.rules._rule import Fault, rule
+from visitexport.schema.messages import listed
 
 
 def _verbatim(texts: list[str], spans: dict[str, tuple[int, int]], words: str, sources: list[str]) -> bool:
@@ -37,7 +38,7 @@ def not_in_source(ctx: Context) -> Iterator[Fault]:
             if not _verbatim(texts, spans, thing[field], thing["sources"]):
                 yield (
                     f"/{key}/{n}/{field}",
-                    f"the {field} does not occur verbatim in its source blocks ({', '.join(thing['sources'])})",
+                    f"the {field} does not occur verbatim in its source blocks ({listed(thing['sources'])})",
                 )
 
 
