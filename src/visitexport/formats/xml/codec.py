@@ -45,8 +45,9 @@ from typing import TYPE_CHECKING, Any
 
 from visitexport.errors import InvalidRecordError, ToolError
 from visitexport.formats.xml.xsd import NAMESPACE
-from visitexport.limits import MAX_BYTES, MAX_REPORTED, MAX_XML_CHILDREN, MAX_XML_ELEMENTS
-from visitexport.problems import Problem, nearest, pointer_of
+from visitexport.limits import MAX_BYTES, MAX_QUOTED, MAX_REPORTED, MAX_XML_CHILDREN, MAX_XML_ELEMENTS
+from visitexport.problems import Problem, nearest, pointer_of, shown
+from visitexport.schema.messages import listed
 from visitexport.schema.model import (
     ArrayNode,
     ChoiceNode,
@@ -199,7 +200,8 @@ def load_xml(data: bytes | str, source: str = "<input>") -> dict[str, Any]:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (1, 1)
-        raise InvalidRecordError(source, [Problem(line, column, "", "xml.syntax", f"invalid XML: {exc.msg}")]) from None
+        message = f"invalid XML: {_libxml_message(exc.msg)}"
+        raise InvalidRecordError(source, [Problem(line, column, "", "xml.syntax", message)]) from None
     tree = root.getroottree()
     problems = _check_tree(tree, root)
     if problems:
@@ -253,9 +255,10 @@ def _check_bytes(data: bytes, source: str) -> None:
     if declaration:
         version, encoding = declaration.group(1), declaration.group(2)
         if version != b"1.0":
-            refuse("xml.version", f"XML {version.decode(errors='replace')} is not supported; write XML 1.0")
-        if encoding and encoding.decode(errors="replace").upper().replace("_", "-") not in ("UTF-8", "UTF8", "UTF-16"):
-            refuse("xml.encoding", f"encoding {encoding.decode(errors='replace')} is not supported; use UTF-8")
+            refuse("xml.version", f"XML {shown(version.decode(errors='replace'))} is not supported; write XML 1.0")
+        named = encoding.decode(errors="replace") if encoding else ""
+        if named and named.upper().replace("_", "-") not in ("UTF-8", "UTF8", "UTF-16"):
+            refuse("xml.encoding", f"encoding {shown(named)} is not supported; use UTF-8")
 
 
 def _check_tree(tree: Any, root: Any) -> list[Problem]:
@@ -277,12 +280,12 @@ def _check_tree(tree: Any, root: Any) -> list[Problem]:
         problems.append(Problem(element.sourceline or 1, 0, "", "xml.size", message))
     attributed = root.xpath("//*[@*]") if root.xpath("count(//@*)") else []
     for item in attributed[:MAX_REPORTED]:
-        names = ", ".join(sorted(item.attrib))
+        names = listed(sorted(item.attrib))
         problems.append(Problem(item.sourceline or 1, 0, "", "xml.attribute", f"attributes are not used ({names})"))
     for item in root.iter(etree.Entity, etree.Comment, etree.ProcessingInstruction):
         where = item.sourceline or 1
         if isinstance(item, etree._Entity):
-            problems.append(Problem(where, 0, "", "xml.entity", f"entity reference {item.text} is not allowed"))
+            problems.append(Problem(where, 0, "", "xml.entity", f"entity reference {shown(item.text)} is not allowed"))
         elif isinstance(item, etree._Comment):
             problems.append(Problem(where, 0, "", "xml.comment", "comments are not allowed inside a record"))
         else:
@@ -294,17 +297,20 @@ def _check_tree(tree: Any, root: Any) -> list[Problem]:
         else:
             problems.append(Problem(where, 0, "", "xml.pi", "processing instructions are not allowed"))
     if info.xml_version != "1.0":
-        problems.append(Problem(1, 1, "", "xml.version", f"XML {info.xml_version} is not supported; write XML 1.0"))
+        message = f"XML {shown(info.xml_version)} is not supported; write XML 1.0"
+        problems.append(Problem(1, 1, "", "xml.version", message))
     if (info.encoding or "UTF-8").upper().replace("_", "-") not in ("UTF-8", "UTF8", "UTF-16", "UTF-16LE", "UTF-16BE"):
-        problems.append(Problem(1, 1, "", "xml.encoding", f"encoding {info.encoding} is not supported; use UTF-8"))
+        problems.append(
+            Problem(1, 1, "", "xml.encoding", f"encoding {shown(info.encoding)} is not supported; use UTF-8")
+        )
     if root.tag != f"{_NS}record":
         namespace, _, local = root.tag.rpartition("}")
         if local == "record":
-            message = f"the root is in namespace {namespace.lstrip('{') or '(none)'}; expected {NAMESPACE}"
+            message = f"the root is in namespace {shown(namespace.lstrip('{')) or '(none)'}; expected {NAMESPACE}"
             problems.append(Problem(root.sourceline or 1, 0, "", "xml.namespace", message))
         else:
             problems.append(
-                Problem(root.sourceline or 1, 0, "", "xml.root", f"the root element is {local}; expected record")
+                Problem(root.sourceline or 1, 0, "", "xml.root", f"the root element is {shown(local)}; expected record")
             )
     return problems
 
@@ -315,7 +321,7 @@ def _xsd_problem(tree: Any, error: Any) -> Problem:
     element = _element_at(tree, error.path)
     where = _path(element) if element is not None else ""
     at = _pointer_of(element) if element is not None else ""
-    return Problem(error.line, error.column, at, "xml.schema", _xsd_message(error.message), where)
+    return Problem(error.line, error.column, at, "xml.schema", _libxml_message(error.message), where)
 
 
 def _element_at(tree: Any, path: str | None) -> Any:
@@ -370,13 +376,35 @@ def _path(element: Any) -> str:
         name = _local(element)
         parent = element.getparent()
         same = [e for e in parent if e.tag == element.tag] if parent is not None else [element]
-        steps.append(f"{name}[{same.index(element) + 1}]" if len(same) > 1 else name)
+        steps.append(f"{shown(name)}[{same.index(element) + 1}]" if len(same) > 1 else shown(name))
         element = parent
     return "/" + "/".join(reversed(steps))
 
 
-def _xsd_message(message: str) -> str:
-    return message.replace(f"{{{NAMESPACE}}}", "")
+# libxml2 quotes what it echoes, names and values alike ("Element 'title': [facet 'pattern']
+# The value '…' is not accepted by the pattern '…'"), and a few messages name elements
+# unquoted ("tag mismatch: title line 3 and titel"). Each quoted text and each word is
+# escaped and cut on its own, so a message keeps its shape; the XSD's own patterns hold raw
+# tabs, DEL and C1 controls, escaped the same way. A quote closes before a separator.
+_QUOTED_OR_WORD = re.compile(r"'(.*?)'(?=[ .,:;)}\]]|\Z)|[^' ]+", re.DOTALL)
+#: A libxml2 message stops growing here: one word or quote each is cut, but a text of many.
+_MAX_LIBXML = 4 * MAX_QUOTED
+
+
+def _libxml_message(message: str) -> str:
+    """A libxml2 message, our namespace left out, every text it echoes escaped and cut (`shown`)."""
+    message = message.replace(f"{{{NAMESPACE}}}", "")
+    out: list[str] = []
+    end = size = 0
+    for match in _QUOTED_OR_WORD.finditer(message):
+        if size > _MAX_LIBXML:
+            return f"{''.join(out)}… ({len(message) - end:,} more characters)"
+        quoted = match.group(1)
+        piece = message[end : match.start()] + (shown(match.group()) if quoted is None else f"'{shown(quoted)}'")
+        out.append(piece)
+        size += len(piece)
+        end = match.end()
+    return "".join(out) + message[end:]
 
 
 def _at_element(problem: Problem, places: dict[str, int]) -> Problem:
