@@ -2,6 +2,14 @@
 
 The same list of `FileResult`s becomes text (``path:line:col: rule: message
 (pointer)``), one versioned JSON report, or GitHub workflow annotations.
+
+Messages quote values through `visitexport.problems.shown` where they are
+made; this is the net behind that. Whatever reaches a report (a message, a
+path, a pointer, a place, an error) is cut at `MAX_FIELD` characters with a
+count, and in text and annotations what a terminal would act on (a carriage
+return that rewrites the line, an escape sequence, a bidirectional mark) is
+escaped; the JSON report keeps every value JSON-escaped instead, so a
+program reading it gets the text itself.
 """
 
 from __future__ import annotations
@@ -9,13 +17,42 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from visitexport.problems import FileResult, Problem
+from visitexport.problems import FileResult, Problem, shown
 from visitexport.schema.loading import SCHEMA_ID
 
-__all__ = ["REPORT_VERSION", "as_github", "as_json", "as_text_lines", "summary"]
+__all__ = ["MAX_FIELD", "REPORT_VERSION", "as_github", "as_json", "as_text_lines", "safe", "summary"]
 
 #: Bumped when the JSON report changes incompatibly.
 REPORT_VERSION = 1
+#: The most characters of one message, path, pointer or place a report prints; the rest is counted.
+#: Far above what a message quoting values through `shown` needs (MAX_QUOTED each).
+MAX_FIELD = 1_000
+
+
+def _cut(text: str) -> str:
+    left = len(text) - MAX_FIELD
+    return text if left <= 0 else f"{text[:MAX_FIELD]}… ({left:,} more characters)"
+
+
+def safe(text: str) -> str:
+    """`text` fit for one line of a terminal or a log: cut at `MAX_FIELD` characters, with a count,
+    and every character a terminal would act on or hide escaped as `shown` escapes it.
+
+    Unlike `shown` it leaves the backslash alone: the text is a finished message whose
+    quoted values `shown` has escaped already.
+    """
+    if len(text) <= MAX_FIELD and text.isprintable():
+        return text  # every message visitexport writes itself
+    pieces: list[str] = []
+    size = 0
+    for char in text[:MAX_FIELD]:
+        piece = char if char.isprintable() else shown(char)
+        if size + len(piece) > MAX_FIELD:
+            break
+        pieces.append(piece)
+        size += len(piece)
+    left = len(text) - len(pieces)
+    return "".join(pieces) if left == 0 else f"{''.join(pieces)}… ({left:,} more characters)"
 
 
 def summary(results: Sequence[FileResult]) -> dict[str, int]:
@@ -30,21 +67,22 @@ def summary(results: Sequence[FileResult]) -> dict[str, int]:
 
 def as_text_lines(result: FileResult) -> list[str]:
     if result.error is not None:
-        return [f"{result.error}"]
-    return [f"{result.path}{_where(p)}: {p.rule}: {p.message} ({_what(p)})" for p in result.problems]
+        return [safe(result.error)]
+    path = safe(result.path)
+    return [f"{path}{_where(p)}: {safe(p.rule)}: {safe(p.message)} ({_what(p)})" for p in result.problems]
 
 
 def _where(problem: Problem) -> str:
     """`:12:5`, `:12` (a line without a known column), `:People!C4`, or nothing for the whole file."""
     if problem.line:
         return f":{problem.line}:{problem.column}" if problem.column else f":{problem.line}"
-    return f":{problem.place}" if problem.place else ""
+    return f":{safe(problem.place)}" if problem.place else ""
 
 
 def _what(problem: Problem) -> str:
     """The value at fault: its JSON Pointer (the whole document has the empty one), and the XML path beside a line."""
     pointer = problem.pointer or "the document"
-    return f"{pointer}; at {problem.place}" if problem.line and problem.place else pointer
+    return safe(f"{pointer}; at {problem.place}" if problem.line and problem.place else pointer)
 
 
 def as_json(results: Sequence[FileResult], version: str) -> str:
@@ -56,15 +94,26 @@ def as_json(results: Sequence[FileResult], version: str) -> str:
         "summary": summary(results),
         "files": [
             {
-                "path": r.path,
+                "path": _cut(r.path),
                 "valid": r.valid,
-                **({"error": r.error} if r.error is not None else {}),
-                "problems": [p.as_dict() for p in r.problems],
+                **({"error": _cut(r.error)} if r.error is not None else {}),
+                "problems": [_bounded(p).as_dict() for p in r.problems],
             }
             for r in results
         ],
     }
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    # json.dumps escapes only C0 controls here: DEL, C1 controls, bidirectional marks and
+    # lone surrogates (a path's undecodable bytes) are escaped too, each as JSON writes it.
+    if not text.replace("\n", "").isprintable():
+        text = "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
+    return text
+
+
+def _bounded(problem: Problem) -> Problem:
+    return problem._replace(
+        pointer=_cut(problem.pointer), rule=_cut(problem.rule), message=_cut(problem.message), place=_cut(problem.place)
+    )
 
 
 def _escape_data(text: str) -> str:
@@ -77,13 +126,14 @@ def _escape_property(text: str) -> str:
 
 def as_github(result: FileResult) -> list[str]:
     """Workflow commands that GitHub Actions shows as annotations on the file."""
+    path = _escape_property(safe(result.path))
     if result.error is not None:
-        return [f"::error file={_escape_property(result.path)},title=unreadable::{_escape_data(result.error)}"]
+        return [f"::error file={path},title=unreadable::{_escape_data(safe(result.error))}"]
     lines = []
     for p in result.problems:
-        where = f"file={_escape_property(result.path)}"
+        where = f"file={path}"
         if p.line:
             where += f",line={p.line}" + (f",col={p.column}" if p.column else "")
-        text = f"{p.place + ': ' if p.place and not p.line else ''}{p.message} ({_what(p)})"
-        lines.append(f"::error {where},title={_escape_property(p.rule)}::{_escape_data(text)}")
+        text = f"{safe(p.place) + ': ' if p.place and not p.line else ''}{safe(p.message)} ({_what(p)})"
+        lines.append(f"::error {where},title={_escape_property(safe(p.rule))}::{_escape_data(text)}")
     return lines
