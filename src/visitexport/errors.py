@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from visitexport.problems import Problem
+from visitexport.problems import Problem, shown
 
 __all__ = [
     "InvalidRecordError",
@@ -37,12 +37,16 @@ class InvalidRecordError(VisitExportError, ValueError):
 
 
 class OptionError(VisitExportError, ValueError):
-    """An option a format's writer does not take, or a value it cannot use; `option` names it."""
+    """An option a format's writer does not take, or a value it cannot use; `option` names it.
 
-    def __init__(self, option: str, message: str) -> None:
+    A refused `value` is quoted at the end of `message`, escaped and cut (`shown`): it may
+    come from a command line or a script, and a message is one line of a terminal.
+    """
+
+    def __init__(self, option: str, message: str, value: str | None = None) -> None:
         self.option = option
-        self.message = message
-        super().__init__(f"{option}: {message}")
+        self.message = message if value is None else f"{message}: '{shown(value)}'"
+        super().__init__(f"{option}: {self.message}")
 
 
 class ToolError(VisitExportError, OSError):

@@ -25,7 +25,7 @@ def check_options(*, summary: bool = False, report_link: str | None = None) -> N
     try:
         check_link_target(report_link)
     except ValueError as exc:
-        raise OptionError("report_link", str(exc)) from None
+        raise OptionError("report_link", str(exc), report_link) from None
 
 
 def write(record: dict[str, Any], *, summary: bool = False, report_link: str | None = None) -> str:
