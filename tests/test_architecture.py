@@ -49,7 +49,7 @@ ALLOWED: dict[str, set[str]] = {
         "visitexport.problems",
     },
     "visitexport.formats.markdown": {"visitexport.dates", "visitexport.errors"},
-    "visitexport.report": {"visitexport.problems", "visitexport.schema"},
+    "visitexport.report": {"visitexport.limits", "visitexport.problems", "visitexport.schema"},
     "visitexport.api": {
         "visitexport.errors",
         "visitexport.files",

@@ -24,18 +24,17 @@ from click.testing import CliRunner
 
 from visitexport.cli import main
 from visitexport.errors import OptionError
-from visitexport.limits import MAX_QUOTED
-from visitexport.problems import FileResult, Problem
-from visitexport.report import MAX_FIELD, as_github, as_json, as_text_lines, safe
-from visitexport.schema.messages import MAX_LISTED, listed
+from visitexport.limits import MAX_LISTED, MAX_MESSAGE, MAX_QUOTED
+from visitexport.problems import FileResult, Problem, listed
+from visitexport.report import as_github, as_json, as_text_lines, safe
 
 from .conftest import EXAMPLE, ROOT, load_json
 
 GOLDEN_XML = ROOT / "examples" / "kono-russia-2000.xml"
 GOLDEN_XLSX = ROOT / "examples" / "kono-russia-2000.xlsx"
 FORMATS = ("text", "json", "github")
-#: No output line is longer: a short path, then a message and a pointer of at most MAX_FIELD each.
-LONGEST = 2 * MAX_FIELD + 200
+#: No output line is longer: a short path, then a message and a pointer of at most MAX_MESSAGE each.
+LONGEST = 2 * MAX_MESSAGE + 200
 
 
 def _record(change: Callable[[dict[str, Any]], None]) -> str:
@@ -194,10 +193,10 @@ def test_the_json_report_keeps_values_json_escaped_and_bounded(files: dict[str, 
     report = json.loads(output)
     (problem,) = report["files"][0]["problems"]
     # The key's escape sequence is the message's text (escaped once by the message), and the
-    # pointer keeps the key itself, JSON-escaped on the wire, cut at MAX_FIELD with a count.
+    # pointer keeps the key itself, JSON-escaped on the wire, cut at MAX_MESSAGE with a count.
     assert problem["message"].startswith("unknown property '\\x1b[2J\\rkkk")
     assert problem["pointer"].startswith("/release/\x1b[2J\rkkk")
-    assert problem["pointer"].endswith(f"… ({len('/release/') + 10_005 - MAX_FIELD:,} more characters)")
+    assert problem["pointer"].endswith(f"… ({len('/release/') + 10_005 - MAX_MESSAGE:,} more characters)")
     assert "\x1b" not in output
     assert "\\u001b[2J" in output
 
@@ -215,7 +214,7 @@ def test_safe_escapes_and_bounds_only_what_it_must() -> None:
     assert safe("a plain message with \\x7f already escaped") == "a plain message with \\x7f already escaped"
     assert safe("a\rb\x1b[2J\u202e\x7f\u009f") == "a\\rb\\x1b[2J\\u202e\\x7f\\u009f"
     long = safe("\x07" * 5_000)
-    assert long == "\\x07" * (MAX_FIELD // 4) + f"… ({5_000 - MAX_FIELD // 4:,} more characters)"
+    assert long == "\\x07" * (MAX_MESSAGE // 4) + f"… ({5_000 - MAX_MESSAGE // 4:,} more characters)"
 
 
 def test_github_annotations_keep_their_own_escaping() -> None:

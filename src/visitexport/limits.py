@@ -32,6 +32,8 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_ITEMS",
     "MAX_JSON_BYTES",
+    "MAX_LISTED",
+    "MAX_MESSAGE",
     "MAX_QUOTED",
     "MAX_RECORD_BYTES",
     "MAX_REPORTED",
@@ -77,6 +79,11 @@ MAX_DEPTH = 48
 MAX_REPORTED = 200
 #: The most characters of a value a message quotes; the rest is counted, not shown.
 MAX_QUOTED = 120
+#: The most names (of keys, attributes, ids) one message lists before "and N more".
+MAX_LISTED = 5
+#: The most characters of one message, path, pointer or place a report prints: far
+#: above what a message quoting values at MAX_QUOTED needs; the rest is counted.
+MAX_MESSAGE = 1_000
 #: The most text one spreadsheet cell holds, in UTF-16 code units (what Excel counts); every format shares it.
 CELL_UNITS = 32767
 #: A worksheet's size in Excel and LibreOffice.

@@ -10,12 +10,12 @@ Exceptions (see `errors`) are reserved for the moments the library must stop.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Sequence
 from typing import NamedTuple
 
-from visitexport.limits import MAX_QUOTED, MAX_REPORTED
+from visitexport.limits import MAX_LISTED, MAX_QUOTED, MAX_REPORTED
 
-__all__ = ["MORE", "FileResult", "Problem", "capped", "escape_pointer", "nearest", "pointer_of", "shown"]
+__all__ = ["MORE", "FileResult", "Problem", "capped", "escape_pointer", "listed", "nearest", "pointer_of", "shown"]
 
 
 class Problem(NamedTuple):
@@ -100,21 +100,33 @@ def _escape(char: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
-def shown(text: str, limit: int = MAX_QUOTED) -> str:
+def shown(text: str, limit: int = MAX_QUOTED, *, escape: bool = True, backslash: bool = True) -> str:
     """`text` fit to quote in a message: what a terminal would act on or hide escaped
     (``\\r``, ``\\x7f``, ``\\u009f``, ``\\u200b``, a lone surrogate as ``\\udc80``),
     cut after `limit` characters with a count of the characters left out.
 
-    The cost is bounded by `limit`, not by the length of `text`: a 60 MB value is
-    quoted as quickly as a short one.
+    `backslash=False` leaves backslashes alone (for a finished message whose quoted
+    values are escaped already), `escape=False` only cuts (for JSON, which escapes
+    by itself). The cost is bounded by `limit`, not by the length of `text`: a
+    60 MB value is quoted as quickly as a short one.
     """
+    head = text[:limit]
+    if len(text) <= limit and (not escape or (head.isprintable() and not (backslash and "\\" in head))):
+        return text  # the usual case, and every message visitexport writes itself
     pieces: list[str] = []
     size = 0
-    for char in text[:limit]:
-        piece = char if char.isprintable() and char != "\\" else _escape(char)
+    for char in head:
+        plain = not escape or (char.isprintable() and not (backslash and char == "\\"))
+        piece = char if plain else _escape(char)
         if size + len(piece) > limit:  # cut at a character, never inside an escape
             break
         pieces.append(piece)
         size += len(piece)
     left = len(text) - len(pieces)
     return "".join(pieces) if left == 0 else f"{''.join(pieces)}… ({left:,} more characters)"
+
+
+def listed(names: Sequence[str]) -> str:
+    """Names for a message, each escaped and cut by `shown`: the first MAX_LISTED, then how many more."""
+    head = ", ".join(shown(name) for name in names[:MAX_LISTED])
+    return head if len(names) <= MAX_LISTED else f"{head} and {len(names) - MAX_LISTED:,} more"

@@ -5,7 +5,7 @@ The same list of `FileResult`s becomes text (``path:line:col: rule: message
 
 Messages quote values through `visitexport.problems.shown` where they are
 made; this is the net behind that. Whatever reaches a report (a message, a
-path, a pointer, a place, an error) is cut at `MAX_FIELD` characters with a
+path, a pointer, a place, an error) is cut at `MAX_MESSAGE` characters with a
 count, and in text and annotations what a terminal would act on (a carriage
 return that rewrites the line, an escape sequence, a bidirectional mark) is
 escaped; the JSON report keeps every value JSON-escaped instead, so a
@@ -17,42 +17,28 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from visitexport.limits import MAX_MESSAGE
 from visitexport.problems import FileResult, Problem, shown
 from visitexport.schema.loading import SCHEMA_ID
 
-__all__ = ["MAX_FIELD", "REPORT_VERSION", "as_github", "as_json", "as_text_lines", "safe", "summary"]
+__all__ = ["REPORT_VERSION", "as_github", "as_json", "as_text_lines", "safe", "summary"]
 
 #: Bumped when the JSON report changes incompatibly.
 REPORT_VERSION = 1
-#: The most characters of one message, path, pointer or place a report prints; the rest is counted.
-#: Far above what a message quoting values through `shown` needs (MAX_QUOTED each).
-MAX_FIELD = 1_000
 
 
 def _cut(text: str) -> str:
-    left = len(text) - MAX_FIELD
-    return text if left <= 0 else f"{text[:MAX_FIELD]}… ({left:,} more characters)"
+    return shown(text, MAX_MESSAGE, escape=False)
 
 
 def safe(text: str) -> str:
-    """`text` fit for one line of a terminal or a log: cut at `MAX_FIELD` characters, with a count,
+    """`text` fit for one line of a terminal or a log: cut at `MAX_MESSAGE` characters, with a count,
     and every character a terminal would act on or hide escaped as `shown` escapes it.
 
-    Unlike `shown` it leaves the backslash alone: the text is a finished message whose
-    quoted values `shown` has escaped already.
+    Unlike a quoted value it keeps its backslashes: the text is a finished message
+    whose quoted values `shown` has escaped already.
     """
-    if len(text) <= MAX_FIELD and text.isprintable():
-        return text  # every message visitexport writes itself
-    pieces: list[str] = []
-    size = 0
-    for char in text[:MAX_FIELD]:
-        piece = char if char.isprintable() else shown(char)
-        if size + len(piece) > MAX_FIELD:
-            break
-        pieces.append(piece)
-        size += len(piece)
-    left = len(text) - len(pieces)
-    return "".join(pieces) if left == 0 else f"{''.join(pieces)}… ({left:,} more characters)"
+    return shown(text, MAX_MESSAGE, backslash=False)
 
 
 def summary(results: Sequence[FileResult]) -> dict[str, int]:

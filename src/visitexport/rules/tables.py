@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from visitexport.problems import listed
 from visitexport.rules._context import Context
 from visitexport.rules._rule import Fault, rule
-from visitexport.schema.messages import listed
 
 
 @rule(

@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from visitexport.limits import CELL_UNITS
-from visitexport.problems import escape_pointer
+from visitexport.problems import escape_pointer, listed
 from visitexport.rules._context import Context
 from visitexport.rules._rule import Fault, rule
-from visitexport.schema.messages import listed
 
 
 def _verbatim(texts: list[str], spans: dict[str, tuple[int, int]], words: str, sources: list[str]) -> bool:

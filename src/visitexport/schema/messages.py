@@ -12,7 +12,6 @@ is said once. Whatever a message quotes from the record goes through
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from visitexport.limits import CELL_UNITS, MAX_DEPTH
@@ -22,7 +21,7 @@ from visitexport.schema.engines import reference_validator
 if TYPE_CHECKING:
     from jsonschema import ValidationError
 
-__all__ = ["DEPTH_MESSAGE", "MAX_LISTED", "listed", "schema_findings"]
+__all__ = ["DEPTH_MESSAGE", "schema_findings"]
 
 #: What a record nested past the limit is told, by every pass that finds it.
 DEPTH_MESSAGE = f"nesting deeper than {MAX_DEPTH} levels"
@@ -213,13 +212,3 @@ def _text_message(text: str, title: str, description: str) -> str:
     if text != text.strip(" "):
         return f"{title} has leading or trailing spaces"
     return f"'{shown(text)}' is not a valid {title}: {description}"
-
-
-#: At most this many names of a list are shown in a message; the rest are counted.
-MAX_LISTED = 5
-
-
-def listed(names: Sequence[str]) -> str:
-    """Names for a message, each escaped and cut by `shown`: the first MAX_LISTED, then how many more."""
-    head = ", ".join(shown(name) for name in names[:MAX_LISTED])
-    return head if len(names) <= MAX_LISTED else f"{head} and {len(names) - MAX_LISTED:,} more"

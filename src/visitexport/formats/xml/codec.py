@@ -46,8 +46,7 @@ from typing import TYPE_CHECKING, Any
 from visitexport.errors import InvalidRecordError, ToolError
 from visitexport.formats.xml.xsd import NAMESPACE
 from visitexport.limits import MAX_BYTES, MAX_QUOTED, MAX_REPORTED, MAX_XML_CHILDREN, MAX_XML_ELEMENTS
-from visitexport.problems import Problem, nearest, pointer_of, shown
-from visitexport.schema.messages import listed
+from visitexport.problems import Problem, listed, nearest, pointer_of, shown
 from visitexport.schema.model import (
     ArrayNode,
     ChoiceNode,
