@@ -23,6 +23,7 @@ from visitexport.cli import main
 from visitexport.errors import InvalidRecordError
 from visitexport.formats.xml.codec import dump_xml, element_to_record, load_xml, record_to_element
 from visitexport.formats.xml.xsd import NAMESPACE, build_xsd, xsd_bytes, xsd_pattern
+from visitexport.limits import RAISE_HINT
 from visitexport.schema import load_schema, reference_class
 from visitexport.schema.model import build_model
 
@@ -467,4 +468,6 @@ def test_millions_of_tiny_elements_are_refused_before_parsing(monkeypatch: pytes
     data = f'<?xml version="1.0"?><record xmlns="{NAMESPACE}">'.encode() + b"<a/>" * 5000 + b"</record>"
     with pytest.raises(InvalidRecordError) as caught:
         load_xml(data, "x.xml")
-    assert [(p.rule, p.message) for p in caught.value.problems] == [("xml.size", "more than 1,000 elements")]
+    assert [(p.rule, p.message) for p in caught.value.problems] == [
+        ("xml.size", f"more than 1,000 elements; {RAISE_HINT}")
+    ]

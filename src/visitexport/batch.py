@@ -16,7 +16,7 @@ from visitexport import api, formats
 from visitexport.errors import InvalidRecordError, ToolError
 from visitexport.files import STDIO, expand, read_input
 from visitexport.limits import MAX_BYTES, SCALE_SETTING
-from visitexport.problems import FileResult
+from visitexport.problems import FileResult, shown
 from visitexport.schema.engines import fast_check
 
 __all__ = ["PARALLEL_FROM", "check_file", "check_files", "check_many", "default_jobs", "find"]
@@ -50,7 +50,9 @@ def check_file(path: str | os.PathLike[str]) -> FileResult:
         # The limits keep any input within 512 MiB; a machine with less cannot check this file, but the batch goes on.
         return FileResult(name, error=f"{name}: {OUT_OF_MEMORY}")
     except Exception as exc:  # a bug of ours must not stop a batch of thousands
-        return FileResult(name, error=f"{name}: internal error, please report it: {type(exc).__name__}: {exc}")
+        return FileResult(
+            name, error=f"{name}: internal error, please report it: {type(exc).__name__}: {shown(str(exc))}"
+        )
     return FileResult(name)
 
 

@@ -40,7 +40,7 @@ class _Group(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except ToolError as exc:
-            click.echo(f"visitexport: error: {exc}", err=True)
+            click.echo(f"visitexport: error: {report.safe(str(exc))}", err=True)
             ctx.exit(EXIT_TOOL)
         except MemoryError:
             click.echo(f"visitexport: error: {batch.OUT_OF_MEMORY}", err=True)
@@ -50,7 +50,7 @@ class _Group(click.Group):
             if os.environ.get("VISITEXPORT_TRACEBACK"):
                 raise
             click.echo(
-                f"visitexport: internal error, please report it: {type(exc).__name__}: {exc} "
+                f"visitexport: internal error, please report it: {type(exc).__name__}: {report.safe(str(exc))} "
                 "(set VISITEXPORT_TRACEBACK=1 to see where)",
                 err=True,
             )

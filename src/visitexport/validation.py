@@ -14,7 +14,7 @@ from visitexport import budget, rules
 from visitexport.errors import InvalidRecordError
 from visitexport.formats.json import strict as json_
 from visitexport.limits import MAX_JSON_BYTES, RAISE_HINT
-from visitexport.problems import Problem, capped, nearest
+from visitexport.problems import Problem, capped, nearest, shown
 from visitexport.rules.text import file_fits_cells
 from visitexport.schema.engines import fast_check
 from visitexport.schema.messages import DEPTH_MESSAGE, schema_findings
@@ -64,7 +64,7 @@ def _problems(record: Any, text: str | None, *, from_parser: bool, fits_cells: b
         fast_valid = fast_check()(record)
     except (ValueError, TypeError) as exc:
         # Only from Python too: a value JSON has no form for (a date object, bytes, a number key).
-        return [Problem(0, 0, "", "json.value", f"the record holds a value JSON cannot represent: {exc}")]
+        return [Problem(0, 0, "", "json.value", f"the record holds a value JSON cannot represent: {shown(str(exc))}")]
     if fast_valid:
         findings = [(f.pointer, f.rule, f.message) for f in rules.check(record, fits_cells=fits_cells)]
     else:

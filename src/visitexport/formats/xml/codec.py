@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from visitexport.errors import InvalidRecordError, ToolError
 from visitexport.formats.xml.xsd import NAMESPACE
-from visitexport.limits import MAX_BYTES, MAX_QUOTED, MAX_REPORTED, MAX_XML_CHILDREN, MAX_XML_ELEMENTS
+from visitexport.limits import MAX_QUOTED, MAX_REPORTED, MAX_XML_BYTES, MAX_XML_CHILDREN, MAX_XML_ELEMENTS, RAISE_HINT
 from visitexport.problems import Problem, listed, nearest, pointer_of, shown
 from visitexport.schema.model import (
     ArrayNode,
@@ -225,8 +225,8 @@ def _check_bytes(data: bytes, source: str) -> None:
     def refuse(rule: str, message: str) -> None:
         raise InvalidRecordError(source, [Problem(1, 1, "", rule, message)])
 
-    if len(data) > MAX_BYTES:
-        refuse("xml.size", f"file is larger than the limit of {MAX_BYTES:,} bytes")
+    if len(data) > MAX_XML_BYTES:
+        refuse("xml.size", f"file is larger than the limit of {MAX_XML_BYTES:,} bytes for XML; {RAISE_HINT}")
     if data.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"PK\x03\x04")):
         refuse("xml.compressed", "compressed data; decompress it first (it is never inflated on the fly)")
     if data.startswith((b"\x00\x00\x00<", b"<\x00\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
@@ -240,7 +240,7 @@ def _check_bytes(data: bytes, source: str) -> None:
     # Every element needs a "<" (two, unless empty); counting them first keeps a
     # file of millions of tiny elements from ever being built in memory.
     if text.count("<") > 2 * MAX_ELEMENTS + 16:
-        refuse("xml.size", f"more than {MAX_ELEMENTS:,} elements")
+        refuse("xml.size", f"more than {MAX_ELEMENTS:,} elements; {RAISE_HINT}")
     doctype = _prolog_doctype(text)
     if doctype is not None:
         line = text[:doctype].count("\n") + 1
@@ -271,11 +271,11 @@ def _check_tree(tree: Any, root: Any) -> list[Problem]:
     # document of thousands of elements is checked without a Python loop over them.
     elements = root.xpath("count(//*)")
     if elements > MAX_ELEMENTS:
-        problems.append(Problem(1, 1, "", "xml.size", f"more than {MAX_ELEMENTS:,} elements"))
+        problems.append(Problem(1, 1, "", "xml.size", f"more than {MAX_ELEMENTS:,} elements; {RAISE_HINT}"))
     # Only a document with more elements than that can have an element with that many children.
     crowded = root.xpath(f"//*[count(*) > {MAX_CHILDREN}]") if elements > MAX_CHILDREN else []
     for element in crowded[:1]:
-        message = f"an element with more than {MAX_CHILDREN:,} children"
+        message = f"an element with more than {MAX_CHILDREN:,} children; {RAISE_HINT}"
         problems.append(Problem(element.sourceline or 1, 0, "", "xml.size", message))
     attributed = root.xpath("//*[@*]") if root.xpath("count(//@*)") else []
     for item in attributed[:MAX_REPORTED]:
