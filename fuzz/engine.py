@@ -44,7 +44,10 @@ def main(argv: list[str]) -> None:
     def custom_mutator(data: bytes, max_size: int, seed: int) -> bytes:
         return target.mutate(data, max_size, random.Random(seed), atheris.Mutate)
 
-    atheris.Setup([argv[0], *libfuzzer_args], target.check, custom_mutator=custom_mutator)
+    # libFuzzer runs its first argument as a command line to start workers (-fork, -jobs) and to minimise a
+    # crash (-minimize_crash): the script's path alone would not run, this command does.
+    command = f"{sys.executable} -m fuzz.engine {name}"
+    atheris.Setup([command, *libfuzzer_args], target.check, custom_mutator=custom_mutator)
     atheris.Fuzz()
 
 

@@ -305,7 +305,7 @@ _SUFFIXES = (".bin", ".dat", ".xml/", ".XML", "", ".xml")
 def mutate_xlsx(data: bytes, max_size: int, rng: random.Random, byte_mutate: ByteMutator) -> bytes:
     """A workbook with one part mutated inside the zip, or renamed, dropped, repeated, swapped or restored."""
     parts = _unzip(data)
-    if parts is None or rng.random() < 0.1:
+    if not parts or rng.random() < 0.1:
         return byte_mutate(data, max_size)
     op = rng.random()
     if op < 0.7:

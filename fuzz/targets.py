@@ -12,8 +12,9 @@ unless the reader either
   times a JSON read, and the workbook target covers that path); the XML and
   workbook targets check every lossless format.
 
-A warning that escapes a reader is a finding too: the command line would
-print it to a person, and the test suite turns warnings into errors.
+A warning that escapes a reader is a finding too, and so is anything a
+reader prints (openpyxl prints some of its complaints): the command line
+would show it to a person or mix it into its JSON report on standard output.
 
 Comparing canonical bytes rather than dicts keeps ``1``, ``1.0`` and ``True``
 apart, which ``==`` does not.
@@ -21,7 +22,9 @@ apart, which ``==`` does not.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import warnings
 from collections.abc import Callable
 from typing import NamedTuple
@@ -66,10 +69,16 @@ def _oracle(fmt: str, others: Callable[[], list[str]]) -> Callable[[bytes], None
             # Recognising content runs on every input of every command, before any reader.
             formats.is_html(data)
             formats.detect(data, "<input>", None)
+            printed = io.StringIO()
             try:
-                record = read_record(data, source, fmt)
+                with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+                    record = read_record(data, source, fmt)
             except VisitExportError as error:
                 str(error)  # what the command line prints must render, whatever was refused
+                record = None
+            if printed.getvalue():
+                raise Finding(f"{fmt}: the reader printed {printed.getvalue()[:200]!r}")
+            if record is None:
                 return
             canonical = canonical_bytes(record)
             if fmt == "json" and format_bytes(data) != canonical:

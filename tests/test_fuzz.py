@@ -230,7 +230,7 @@ def test_xml_mutator_changes_elements_and_keeps_xml() -> None:
 
 
 @pytest.mark.parametrize("mutate", [mutate_json, mutate_xml, mutate_xlsx])
-@pytest.mark.parametrize("data", [b"", b"\x00", b"{", b"<a>", b"PK\x03\x04"])
+@pytest.mark.parametrize("data", [b"", b"\x00", b"{", b"<a>", b"PK\x03\x04", b"PK\x05\x06" + bytes(18)])
 def test_mutators_take_anything_and_respect_max_size(mutate: Mutator, data: bytes) -> None:
     for mutant in mutants(mutate, data, 20, max_size=64):
         assert len(mutant) <= 64
