@@ -38,7 +38,9 @@ RSS_LIMIT_MB = 2048
 #: The most base64 a report prints of one finding; the file holds all of it.
 MAX_PRINTED = 16_384
 
-_STATS = re.compile(r"^#(\d+)\s+\w+\s+cov: (\d+) ft: (\d+) corp: (\d+)/\S+.*?exec/s: (\d+)")
+#: A progress line, alone (``#3111 DONE cov: 976 ft: 3000 corp: 180/1476Kb ... exec/s: 148``) or under
+#: -fork (``#1817: cov: 3199 ft: 4020 corp: 169 exec/s 147 ...``).
+_STATS = re.compile(r"^#(\d+):?\s+(?:\w+\s+)?cov: (\d+) ft: (\d+) corp: (\d+)\S*.*?exec/s:? (\d+)")
 
 
 class Stats:
