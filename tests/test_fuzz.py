@@ -71,10 +71,11 @@ def fallback(name: str, examples: int, saved: Path) -> None:
     # Hypothesis picks the seed of a Random, not each of its draws: its own randoms start from their
     # simplest values (every draw 0), which makes mutants that all fail at the first byte.
     @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(st.sampled_from(starts), st.integers(1, 4), st.integers(0, 2**64 - 1))
-    def mutants(start: bytes, rounds: int, seed: int) -> None:
+    # The seed input by its index: a falsifying example of 60 KB of bytes would be a useless repr.
+    @given(st.integers(0, len(starts) - 1), st.integers(1, 4), st.integers(0, 2**64 - 1))
+    def mutants(start: int, rounds: int, seed: int) -> None:
         rng = random.Random(seed)
-        data = start
+        data = starts[start]
         for _ in range(rounds):
             data = target.mutate(data, max_size, rng, byte_mutator(rng, words))
         try:
