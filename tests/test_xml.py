@@ -471,3 +471,12 @@ def test_millions_of_tiny_elements_are_refused_before_parsing(monkeypatch: pytes
     assert [(p.rule, p.message) for p in caught.value.problems] == [
         ("xml.size", f"more than 1,000 elements; {RAISE_HINT}")
     ]
+
+
+@pytest.mark.parametrize("reference", ["&kono;", "&amp2;", "&lt;&unknown;"])
+def test_an_entity_reference_without_a_doctype_is_refused_as_one(reference: str) -> None:
+    # With no DTD every named entity but XML's five is undeclared; the rule is the reference, not the syntax.
+    data = f'<?xml version="1.0"?>\n<record xmlns="{NAMESPACE}"><id>{reference}</id></record>'.encode()
+    with pytest.raises(InvalidRecordError) as caught:
+        load_xml(data, "x.xml")
+    assert [(p.rule, p.line) for p in caught.value.problems] == [("xml.entity", 2)]

@@ -199,6 +199,12 @@ def load_xml(data: bytes | str, source: str = "<input>") -> dict[str, Any]:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (1, 1)
+        if exc.code in _UNDECLARED_ENTITY:
+            # With no DOCTYPE every entity is undeclared: what is refused is the reference itself.
+            problem = Problem(
+                line, column, "", "xml.entity", f"an entity reference is not allowed ({_libxml_message(exc.msg)})"
+            )
+            raise InvalidRecordError(source, [problem]) from None
         message = f"invalid XML: {_libxml_message(exc.msg)}"
         raise InvalidRecordError(source, [Problem(line, column, "", "xml.syntax", message)]) from None
     tree = root.getroottree()
@@ -219,6 +225,10 @@ def load_xml(data: bytes | str, source: str = "<input>") -> dict[str, Any]:
     if found:
         raise InvalidRecordError(source, [_at_element(p, places) for p in found])
     return record
+
+
+# libxml2's codes for a reference to an entity no DTD declares (an error, and its warning form).
+_UNDECLARED_ENTITY = frozenset({26, 27})
 
 
 def _check_bytes(data: bytes, source: str) -> None:
