@@ -15,19 +15,18 @@ relationships point at, and pads every row to the size a worksheet's
     encoding a byte-level look cannot see through, XML that is not well-formed.
 ``xlsx.size``
     a package over `MAX_PACKAGE_BYTES`, more than `MAX_ENTRIES` entries, a part
-    declaring more than `MAX_PART_BYTES` uncompressed (less for worksheets,
-    shared strings and styles: `PART_LIMITS`), all parts together more than
-    `MAX_TOTAL_BYTES`.
+    declaring or inflating to more than `MAX_PART_BYTES` (less for styles:
+    `PART_LIMITS`), all parts together more than `MAX_TOTAL_BYTES`.
 ``xlsx.compression``
     a method other than stored or deflate (the others are either unbounded in
-    the standard library's decoders or unknown to openpyxl), or a part over
-    `RATIO_FLOOR` that deflates more than `MAX_RATIO` to one: real sheets
-    deflate 10-20x (even rows of zeros stay under 20x, every cell carries its
-    coordinate), zip bombs about 1000x.
+    the standard library's decoders or unknown to openpyxl). A deflate bomb
+    gains nothing: no part inflates past its limit. (No ratio is refused: a
+    valid record's sheet of ``&&&`` deflates 320 to 1, as far as a bomb.)
 ``xlsx.names``
     duplicate names (case-insensitive, ``\\`` read as ``/``), absolute names,
-    ``.`` or ``..`` segments, control characters: the ways two tools can
-    disagree about which bytes a name means.
+    ``.`` or ``..`` segments, control characters, a folder entry (a name
+    ending in ``/``) holding data: the ways two tools can disagree about which
+    bytes a name means.
 ``xlsx.macro``
     VBA projects and their signatures, ActiveX controls, Excel 4.0 macro
     sheets, by part name, content type or relationship type.
@@ -42,9 +41,13 @@ relationships point at, and pads every row to the size a worksheet's
 What is decompressed, to keep the check a small fraction of an openpyxl load:
 nothing until the central directory shows no broken, oversized or unusual
 entry; then ``[Content_Types].xml`` and the ``.rels`` parts in full (each at
-most 1 MiB, together at most 8 MiB) and the first 4 KiB of every other XML
-part (a DOCTYPE must come before the root element, and a worksheet's
-``<dimension>`` comes right after it). A worksheet need not declare a
+most 1 MiB, together at most 8 MiB) and the first 4 KiB of every other part,
+whatever its name: openpyxl reads the parts the content types and
+relationships point at, named ``sheet6.bin`` or ``strings.dat`` as well as
+``sheet1.xml``, so every part is looked at as XML could be (a DOCTYPE must
+come before the root element, and a worksheet's ``<dimension>`` comes right
+after it; bytes that are not XML pass this look unharmed). Parts over 1 MiB
+are inflated once more, within their limit, to count their cells. A worksheet need not declare a
 dimension, nor put it within those bytes (openpyxl takes the first one before
 ``</sheetData>``), so the reader still enforces `MAX_ROWS` and `MAX_COLUMNS`
 while it streams rows.
@@ -65,8 +68,17 @@ from typing import Any, NoReturn
 
 from visitexport.errors import InvalidRecordError
 from visitexport.formats.xlsx.refs import column_number
-from visitexport.limits import MAX_BYTES, MAX_COLUMNS, MAX_REPORTED, MAX_ROWS, MIB
-from visitexport.problems import Problem
+from visitexport.limits import (
+    MAX_BYTES,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_REPORTED,
+    MAX_ROWS,
+    MAX_SHEET_BYTES,
+    MIB,
+    RAISE_HINT,
+)
+from visitexport.problems import Problem, shown
 
 __all__ = [
     "MAX_COLUMNS",
@@ -74,11 +86,9 @@ __all__ = [
     "MAX_ENTRIES",
     "MAX_PACKAGE_BYTES",
     "MAX_PART_BYTES",
-    "MAX_RATIO",
     "MAX_ROWS",
     "MAX_TOTAL_BYTES",
     "PART_LIMITS",
-    "RATIO_FLOOR",
     "check_package",
     "read_part",
 ]
@@ -88,24 +98,21 @@ MAX_PACKAGE_BYTES = MAX_BYTES
 #: A workbook has a dozen parts plus a few per sheet; the cap also bounds the
 #: per-entry objects zipfile builds from the directory.
 MAX_ENTRIES = 1_000
-#: Declared uncompressed size of one part: zipfile stops a part at its declared
-#: size, so this bounds what openpyxl can inflate from it.
-MAX_PART_BYTES = 64 * MIB
-#: Declared uncompressed size of all parts together.
-MAX_TOTAL_BYTES = 256 * MIB
-#: Tighter limits for the parts openpyxl turns into many Python objects: a
-#: 1.6 MB styles.xml of 500,000 formats took 1.5 GB to load, 14 MB of shared
-#: strings 440 MB, one worksheet row of 2,000,000 cells 1.1 GB. The seed's
-#: largest sheet is 43 KB of XML; these leave room for records 200 times larger.
+#: Uncompressed size of one part, whatever its name: zipfile stops a part at its
+#: declared size, and `_read` counts what it inflates, so this bounds what
+#: openpyxl can inflate from it. The largest sheet a valid record makes is
+#: MAX_SHEET_BYTES (see `visitexport.limits`); no other part comes near.
+MAX_PART_BYTES = MAX_SHEET_BYTES
+#: All parts together: a valid record's sheets together stay within one MAX_SHEET_BYTES.
+MAX_TOTAL_BYTES = 2 * MAX_SHEET_BYTES
+#: Styles are read by their name (openpyxl reads ``xl/styles.xml`` and nothing
+#: else) and turned into many Python objects: a 1.6 MB styles.xml of 500,000
+#: formats took 1.5 GB to load. visitexport writes 6 KB.
 PART_LIMITS: tuple[tuple[str, int], ...] = (("xl/styles.xml", 1 * MIB),)
-#: Any other XML part (a worksheet, the shared strings, wherever they live).
-_OTHER_XML_BYTES = 8 * MIB
-#: Deflating further than this (uncompressed : compressed) is a zip bomb's mark...
-MAX_RATIO = 100
-#: ...in parts larger than this; small parts of repeated markup may go further.
-RATIO_FLOOR = MIB
-#: Cells in one sheet, or strings in the shared string table: the seed's workbook has about 3,000 cells.
-MAX_ELEMENTS = 250_000
+#: Cells in one part, empty or not, shared strings or cell formats: openpyxl makes
+#: an object of each before anything can be counted (1.75 million empty cells
+#: cost 585 MB). A valid record's sheets hold at most MAX_CELLS with values.
+MAX_ELEMENTS = 2 * MAX_CELLS
 #: Parts smaller than this cannot hold that many elements worth worrying about, and are not counted.
 _COUNT_FROM = MIB
 #: The elements openpyxl makes an object of: cells, shared strings, cell formats.
@@ -164,13 +171,7 @@ def _problem(rule: str, message: str) -> Problem:
 
 def _at(rule: str, part: str, message: str) -> Problem:
     """A problem with the part named `part`."""
-    return _problem(rule, f"part {_shown(part)}: {message}")
-
-
-def _shown(name: str) -> str:
-    """`name` fit for a message: control characters escaped, at most 200 characters."""
-    text = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", name)
-    return text if len(text) <= 200 else text[:199] + "…"
+    return _problem(rule, f"part {shown(part)}: {message}")
 
 
 # --- the API -------------------------------------------------------------------------------------------------------
@@ -199,7 +200,7 @@ def read_part(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
         try:
             info = archive.getinfo(name)
         except KeyError:
-            raise _Refused(_problem("xlsx.zip", f"part {_shown(name)} is missing")) from None
+            raise _Refused(_problem("xlsx.zip", f"part {shown(name)} is missing")) from None
         return _read(archive, info, limit)
     except _Refused as refused:
         raise InvalidRecordError(archive.filename or "<xlsx>", [refused.problem]) from None
@@ -226,7 +227,7 @@ def _open(data: bytes, source: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except _ZIP_ERRORS as exc:
-        message = f"not a zip archive, or its directory is damaged ({_shown(str(exc))})"
+        message = f"not a zip archive, or its directory is damaged ({shown(str(exc))})"
         raise InvalidRecordError(source, [_problem("xlsx.zip", message)]) from None
 
 
@@ -250,13 +251,12 @@ def _entry_problems(info: zipfile.ZipInfo) -> Iterator[Problem]:
     if info.compress_type not in _METHODS:
         method = f"{info.compress_type} ({_OTHER_METHODS.get(info.compress_type, 'unknown')})"
         yield _at("xlsx.compression", name, f"compression method {method} is not accepted, only deflate")
-    limit = _part_limit(name) if name.lower().endswith(".xml") else MAX_PART_BYTES
+    limit = _part_limit(name)
     if info.file_size > limit:
-        message = f"{info.file_size:,} bytes uncompressed, more than the limit of {limit:,}"
+        message = f"{info.file_size:,} bytes uncompressed, more than the limit of {limit:,}; {RAISE_HINT}"
         yield _at("xlsx.size", name, message)
-    if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * info.compress_size:
-        ratio = info.file_size // max(info.compress_size, 1)
-        yield _at("xlsx.compression", name, f"compressed {ratio:,} to 1, more than {MAX_RATIO} to 1")
+    if name.endswith("/") and info.file_size:
+        yield _at("xlsx.names", name, "a folder entry holding data")
 
 
 def _total_problems(entries: list[zipfile.ZipInfo]) -> Iterator[Problem]:
@@ -264,7 +264,10 @@ def _total_problems(entries: list[zipfile.ZipInfo]) -> Iterator[Problem]:
         yield _problem("xlsx.size", f"more than {MAX_ENTRIES:,} entries")
     total = sum(info.file_size for info in entries)
     if total > MAX_TOTAL_BYTES:
-        message = f"all parts together: {total:,} bytes uncompressed, more than the limit of {MAX_TOTAL_BYTES:,}"
+        message = (
+            f"all parts together: {total:,} bytes uncompressed, more than the limit of {MAX_TOTAL_BYTES:,};"
+            f" {RAISE_HINT}"
+        )
         yield _problem("xlsx.size", message)
 
 
@@ -275,6 +278,8 @@ def _layout_problems(entries: list[zipfile.ZipInfo], end: int) -> Iterator[Probl
     overlapping zip bomb), and disagree about what a part holds. The bound is
     a lower one (the local name and extra field only add to it).
     """
+    if not entries:
+        return  # nothing to overlap; the required parts are missing, which is said elsewhere
     ordered = sorted(entries, key=lambda info: info.header_offset)
     stops = [info.header_offset for info in ordered[1:]] + [end]
     for info, stop in zip(ordered, stops, strict=True):
@@ -297,7 +302,7 @@ def _name_problems(entries: list[zipfile.ZipInfo]) -> Iterator[Problem]:
             yield _at("xlsx.names", name, "'.', '..' or empty segment in the name")
         key = path.lower()
         if key in seen:
-            yield _at("xlsx.names", name, f"same name as part {_shown(seen[key])}")
+            yield _at("xlsx.names", name, f"same name as part {shown(seen[key])}")
         else:
             seen[key] = name
 
@@ -331,7 +336,8 @@ def _kind_problem(name: str) -> Problem | None:
 
 
 def _part_problems(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> list[Problem]:
-    files = [info for info in entries if not info.orig_filename.endswith("/")]
+    # Every part with bytes, whatever its name: a folder entry holding data is refused, not skipped.
+    files = [info for info in entries if info.file_size and not info.orig_filename.endswith("/")]
     metadata = [info for info in files if _is_metadata(info.orig_filename)]
     declared = sum(info.file_size for info in metadata)
     if declared > _XML_TOTAL_BYTES:
@@ -339,9 +345,7 @@ def _part_problems(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> 
             f"content types and relationships hold {declared:,} bytes, more than the limit of {_XML_TOTAL_BYTES:,}"
         )
         return [_problem("xlsx.size", message)]
-    others = [
-        info for info in files if info.orig_filename.lower().endswith(".xml") and not _is_metadata(info.orig_filename)
-    ]
+    others = [info for info in files if not _is_metadata(info.orig_filename)]
     problems = _collect(archive, metadata, _metadata_problems) + _collect(archive, others, _head_problems)
     return problems + _collect(archive, others, _count_problems)
 
@@ -360,13 +364,13 @@ def _count_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator
     # Whatever its name, a part is counted: a sheet need not live under xl/worksheets/.
     count = sum(1 for _ in _MANY.finditer(data))
     if count > MAX_ELEMENTS:
-        message = f"{count:,} cells, strings or formats, more than the limit of {MAX_ELEMENTS:,}"
+        message = f"{count:,} cells, strings or formats, more than the limit of {MAX_ELEMENTS:,}; {RAISE_HINT}"
         yield _at("xlsx.range", info.orig_filename, message)
 
 
 def _part_limit(name: str) -> int:
     lowered = name.lower()
-    return next((size for prefix, size in PART_LIMITS if lowered.startswith(prefix)), _OTHER_XML_BYTES)
+    return next((size for prefix, size in PART_LIMITS if lowered.startswith(prefix)), MAX_PART_BYTES)
 
 
 def _is_metadata(name: str) -> bool:
@@ -402,10 +406,10 @@ def _content_type_problems(root: Any) -> Iterator[Problem]:
         lowered = content_type.lower()
         if any(fragment in lowered for fragment in _MACRO_CONTENT):
             yield _content_type_problem(
-                "xlsx.macro", element, f"macro content type {_shown(content_type)} is not accepted"
+                "xlsx.macro", element, f"macro content type {shown(content_type)} is not accepted"
             )
         elif any(fragment in lowered for fragment in _EXTERNAL_CONTENT):
-            message = f"external data content type {_shown(content_type)} is not accepted"
+            message = f"external data content type {shown(content_type)} is not accepted"
             yield _content_type_problem("xlsx.external", element, message)
 
 
@@ -413,7 +417,7 @@ def _content_type_problem(rule: str, element: Any, message: str) -> Problem:
     """A problem with the part an Override names, or with [Content_Types].xml for a Default."""
     part = element.get("PartName")
     if part is None:
-        return _at(rule, _CONTENT_TYPES, f"extension {_shown(element.get('Extension') or '')}: {message}")
+        return _at(rule, _CONTENT_TYPES, f"extension {shown(element.get('Extension') or '')}: {message}")
     return _at(rule, part.lstrip("/"), message)
 
 
@@ -423,11 +427,11 @@ def _relationship_problems(name: str, root: Any) -> Iterator[Problem]:
         last = kind.rsplit("/", 1)[-1]
         lowered = last.lower()
         if lowered in _MACRO_RELATIONSHIPS or lowered.startswith("vbaproject"):
-            yield _at("xlsx.macro", name, f"{_shown(last)} relationship (macros) is not accepted")
+            yield _at("xlsx.macro", name, f"{shown(last)} relationship (macros) is not accepted")
         elif lowered in _EXTERNAL_RELATIONSHIPS:
-            yield _at("xlsx.external", name, f"{_shown(last)} relationship is not accepted")
+            yield _at("xlsx.external", name, f"{shown(last)} relationship is not accepted")
         elif (element.get("TargetMode") or "").lower() == "external" and kind != _HYPERLINK:
-            yield _at("xlsx.external", name, f"external {_shown(last)} relationship is not accepted")
+            yield _at("xlsx.external", name, f"external {shown(last)} relationship is not accepted")
 
 
 def _head_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[Problem]:
@@ -481,7 +485,7 @@ def _head(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int) -> bytes:
 
 
 def _damaged(info: zipfile.ZipInfo, exc: Exception) -> _Refused:
-    return _Refused(_at("xlsx.zip", info.orig_filename, f"damaged data ({_shown(str(exc))})"))
+    return _Refused(_at("xlsx.zip", info.orig_filename, f"damaged data ({shown(str(exc))})"))
 
 
 # --- XML -----------------------------------------------------------------------------------------------------------
@@ -502,7 +506,7 @@ def _check_prolog(name: str, head: bytes, *, complete: bool) -> str:
     text = _decode(head)
     declared = _DECLARED_ENCODING.match(text)
     if declared and declared.group(1).upper().replace("_", "-") not in _ENCODINGS:
-        refuse(f"encoding {_shown(declared.group(1))} is not accepted, only UTF-8 or UTF-16")
+        refuse(f"encoding {shown(declared.group(1))} is not accepted, only UTF-8 or UTF-16")
     prolog = _PROLOG.match(text)  # always matches, if only the empty string
     rest = text[prolog.end() if prolog else 0 :]
     if rest.startswith("<!") and not rest.startswith("<!--"):
