@@ -24,6 +24,7 @@ anything (IndexError, ValueError) on a malformed cell. Here:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import warnings
@@ -34,7 +35,7 @@ from visitexport.errors import InvalidRecordError
 from visitexport.formats.xlsx.adapter import shared_strings_part, sheet_rows
 from visitexport.formats.xlsx.refs import letter, quote
 from visitexport.limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS
-from visitexport.problems import Problem
+from visitexport.problems import Problem, shown
 
 __all__ = ["Book", "Grid", "RawCell", "open_book"]
 
@@ -89,25 +90,30 @@ class Book:
         rows: list[list[RawCell]] = []
         previous = 0
         try:
-            with sheet_rows(self._book, index, self._shared) as parsed, warnings.catch_warnings():
+            with (
+                sheet_rows(self._book, index, self._shared) as parsed,
+                warnings.catch_warnings(),
+                contextlib.redirect_stdout(io.StringIO()),  # openpyxl prints some of its errors
+            ):
                 warnings.simplefilter("ignore")
                 for number, cells in parsed:
                     if number <= previous:
                         report(f"{title}!A{number}", "xlsx.row", f"row {number} comes after row {previous} in the file")
                         break
                     previous = number
-                    if number > MAX_ROWS + 1:
-                        report(f"{title}!A{number}", "xlsx.range", f"a value beyond row {MAX_ROWS + 1:,}")
-                        break
                     found: list[RawCell] = []
                     for parsed_cell in cells:
                         if _blank(parsed_cell):
                             continue
                         if parsed_cell["data_type"] not in _KINDS:
                             where = f"{title}!{letter(parsed_cell['column'])}{parsed_cell['row']}"
-                            report(where, "xlsx.type", f"unknown cell type {parsed_cell['data_type']!r}")
+                            report(where, "xlsx.type", f"unknown cell type '{shown(str(parsed_cell['data_type']))}'")
                         else:
                             found.append(_raw(parsed_cell))
+                    if number > MAX_ROWS + 1 and found:
+                        # Only a value counts: a styled empty row at the sheet's end holds none.
+                        report(f"{title}!A{number}", "xlsx.range", f"a value beyond row {MAX_ROWS + 1:,}")
+                        break
                     if any(c.column > MAX_COLUMNS for c in found):
                         report(f"{title}!A{number}", "xlsx.range", f"a value beyond column {MAX_COLUMNS:,}")
                         break
@@ -126,7 +132,8 @@ class Book:
                     elif found:
                         rows.append(found)
         except Exception as exc:  # openpyxl's parser raises whatever a malformed cell provokes
-            report(f"{title}!A{previous + 1}", "xlsx.zip", f"the sheet cannot be read after row {previous}: {exc}")
+            message = f"the sheet cannot be read after row {previous}: {shown(str(exc))}"
+            report(f"{title}!A{previous + 1}", "xlsx.zip", message)
         return Grid(header, rows)
 
     def close(self) -> None:
@@ -136,15 +143,36 @@ class Book:
 def open_book(data: bytes, source: str) -> Book:
     """The workbook in `data`, whose package `check_package` has passed."""
     from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
 
+    what = "the package"
     try:
-        with warnings.catch_warnings():
+        # openpyxl prints some errors to standard output before raising them (a named
+        # style without its format: "0 is out of range"), which would corrupt a JSON report.
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
             reader = ExcelReader(io.BytesIO(data), read_only=True, keep_vba=False, data_only=False, keep_links=False)
-            reader.read()
+            # ExcelReader.read's steps one by one, so a failure names the part it was reading.
+            steps: tuple[tuple[str, Callable[[], object]], ...] = (
+                ("[Content_Types].xml", reader.read_manifest),
+                ("the shared strings", reader.read_strings),
+                ("the workbook part", reader.read_workbook),
+                ("docProps/core.xml", reader.read_properties),
+                ("docProps/custom.xml", reader.read_custom),
+                ("xl/theme/theme1.xml", reader.read_theme),
+                ("xl/styles.xml", lambda: apply_stylesheet(reader.archive, reader.wb)),
+                ("a worksheet", reader.read_worksheets),
+                # reader.parser exists only once the workbook part is read.
+                ("the defined names", lambda: reader.parser.assign_names()),  # noqa: PLW0108
+            )
+            for part, step in steps:
+                what = part
+                step()
+            what = "the shared strings"
             shared = _shared_strings(reader)
     except Exception as exc:  # openpyxl raises many kinds of error on a broken package
-        raise InvalidRecordError(source, [Problem(0, 0, "", "xlsx.zip", f"not a workbook: {exc}")]) from None
+        message = f"not a workbook: {what} cannot be read: {shown(str(exc))}"
+        raise InvalidRecordError(source, [Problem(0, 0, "", "xlsx.zip", message)]) from None
     return Book(reader, shared)
 
 
