@@ -34,9 +34,9 @@ from visitexport.errors import InvalidRecordError
 from visitexport.formats.xlsx.package import (
     MAX_COLUMNS,
     MAX_ELEMENTS,
-    MAX_PART_BYTES,
     MAX_ENTRIES,
     MAX_PACKAGE_BYTES,
+    MAX_PART_BYTES,
     MAX_ROWS,
     check_package,
     read_part,
@@ -719,7 +719,7 @@ def test_openpyxl_really_reads_a_worksheet_stored_under_another_name() -> None:
     data = pack(renamed(base_parts(), SHEET, "xl/worksheets/sheet6.bin"))
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     try:
-        assert [row for row in workbook.active.iter_rows(values_only=True)]
+        assert list(workbook.active.iter_rows(values_only=True))
     finally:
         workbook.close()
 
@@ -734,9 +734,13 @@ def test_a_doctype_in_a_renamed_worksheet_is_refused_naming_the_part(new: str, d
 
 
 def test_a_doctype_in_shared_strings_stored_as_dat_is_refused() -> None:
-    strings = b'<?xml version="1.0"?>' + ENTITY + (
-        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-        b"<si><t>&kono;</t></si></sst>"
+    strings = (
+        b'<?xml version="1.0"?>'
+        + ENTITY
+        + (
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+            b"<si><t>&kono;</t></si></sst>"
+        )
     )
     parts = base_parts()
     parts["xl/strings.dat"] = strings
