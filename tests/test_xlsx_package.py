@@ -771,3 +771,17 @@ def test_a_sheet_of_millions_of_cells_under_any_name_is_refused_before_parsing()
 def test_a_zip_of_no_entries_is_not_a_workbook() -> None:
     problems = assert_refused(b"PK\x05\x06" + bytes(18), "xlsx.zip")
     assert any("[Content_Types].xml" in problem.message for problem in problems)
+
+
+@pytest.mark.parametrize("junk", [bytes(4 * MIB), b"\x89PNG\r\n\x1a\n" + bytes(100), b"not xml at all"])
+def test_a_part_declared_as_xml_that_is_not_xml_is_refused_naming_it(junk: bytes) -> None:
+    parts = base_parts()
+    parts[SHEET] = junk
+    (problem,) = assert_refused(pack(parts), "xlsx.zip", SHEET)
+    assert "content type is XML" in problem.message
+
+
+def test_a_part_not_declared_as_xml_may_hold_anything() -> None:
+    parts = base_parts()
+    parts["xl/media/image1.png"] = b"\x89PNG\r\n\x1a\n" + bytes(100)
+    check_package(pack(parts), "in.xlsx")

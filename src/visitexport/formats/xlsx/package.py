@@ -346,8 +346,36 @@ def _part_problems(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> 
         )
         return [_problem("xlsx.size", message)]
     others = [info for info in files if not _is_metadata(info.orig_filename)]
-    problems = _collect(archive, metadata, _metadata_problems) + _collect(archive, others, _head_problems)
+    problems = _collect(archive, metadata, _metadata_problems)
+    if problems:
+        return problems
+    xml = _declared_xml(archive, others)
+
+    def head_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[Problem]:
+        return _head_problems(archive, info, declared_xml=info.orig_filename in xml)
+
+    problems = _collect(archive, others, head_problems)
     return problems + _collect(archive, others, _count_problems)
+
+
+def _declared_xml(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> set[str]:
+    """The parts whose content type is XML (an Override by name, else a Default by extension): openpyxl parses them."""
+    root = _parse(_CONTENT_TYPES, _read(archive, archive.getinfo(_CONTENT_TYPES), _XML_PART_BYTES))
+    overrides = {
+        (element.get("PartName") or "").lstrip("/"): element.get("ContentType") or ""
+        for element in root.iter("{*}Override")
+    }
+    defaults = {
+        (element.get("Extension") or "").lower(): element.get("ContentType") or ""
+        for element in root.iter("{*}Default")
+    }
+    found = set()
+    for info in entries:
+        name = info.orig_filename
+        kind = overrides.get(name, defaults.get(name.rsplit(".", 1)[-1].lower(), ""))
+        if kind.lower().endswith("xml"):
+            found.add(name)
+    return found
 
 
 def _count_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[Problem]:
@@ -434,10 +462,14 @@ def _relationship_problems(name: str, root: Any) -> Iterator[Problem]:
             yield _at("xlsx.external", name, f"external {shown(last)} relationship is not accepted")
 
 
-def _head_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[Problem]:
+def _head_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, declared_xml: bool) -> Iterator[Problem]:
     name = info.orig_filename
     head = _head(archive, info, _HEAD_BYTES)
     text = _check_prolog(name, head, complete=len(head) >= info.file_size)
+    if declared_xml and not text.lstrip(" \t\r\n").startswith("<"):
+        # Said where, rather than left to openpyxl's parser, which cannot name the part.
+        yield _at("xlsx.zip", name, "its content type is XML, but it does not begin as XML does")
+        return
     # The word cannot hide: no DOCTYPE, so no entity can spell it.
     if "dimension" in text:
         problem = _dimension_problem(name, head)
