@@ -171,9 +171,34 @@ def open_book(data: bytes, source: str) -> Book:
             what = "the shared strings"
             shared = _shared_strings(reader)
     except Exception as exc:  # openpyxl raises many kinds of error on a broken package
+        if what == "a worksheet":
+            what = _unreadable_sheet(reader) or what
         message = f"not a workbook: {what} cannot be read: {shown(str(exc))}"
         raise InvalidRecordError(source, [Problem(0, 0, "", "xlsx.zip", message)]) from None
     return Book(reader, shared)
+
+
+def _unreadable_sheet(reader: Any) -> str | None:
+    """The part of the first worksheet that is not well-formed XML, to name it (only after a failure)."""
+    import zipfile
+    from xml.parsers import expat
+
+    try:
+        targets = [rel.target for _sheet, rel in reader.parser.find_sheets()]
+    except Exception:  # the workbook part itself is broken: nothing more to name
+        return None
+    for target in targets:
+        # No handlers: expat only checks the XML, building nothing. No DOCTYPE got
+        # past the package check, so it has no entity to expand.
+        parser = expat.ParserCreate()
+        try:
+            with reader.archive.open(target) as stream:
+                while chunk := stream.read(1 << 16):
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+        except (expat.ExpatError, zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError):
+            return f"part {shown(str(target))}"
+    return None
 
 
 def _shared_strings(reader: Any) -> list[str]:
