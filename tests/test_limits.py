@@ -27,6 +27,7 @@ from lxml import etree
 
 from visitexport import api, budget, limits
 from visitexport.formats.json.canonical import canonical_bytes
+from visitexport.formats.xlsx import package
 from visitexport.validation import check_bytes, check_record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -282,8 +283,11 @@ def test_the_readme_lists_every_size_rule_and_the_setting() -> None:
         "CELL_UNITS",
         "MAX_QUOTED",
         "MAX_REPORTED",
+        "package.MAX_TOTAL_BYTES",
+        "package.MAX_ELEMENTS",
     ],
 )
 def test_the_readme_states_each_limit_as_it_is(name: str) -> None:
     assert limits.SCALE == 1, "the README states the defaults"
-    assert f"{getattr(limits, name):,}" in security_section()
+    value = getattr(package, name.split(".")[1]) if name.startswith("package.") else getattr(limits, name)
+    assert f"{value:,}" in security_section()
