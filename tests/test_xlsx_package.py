@@ -29,6 +29,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from visitexport.errors import InvalidRecordError
 from visitexport.formats.xlsx.package import (
@@ -37,7 +38,10 @@ from visitexport.formats.xlsx.package import (
     MAX_ENTRIES,
     MAX_PACKAGE_BYTES,
     MAX_PART_BYTES,
+    MAX_PART_ELEMENTS,
+    MAX_PART_ROWS,
     MAX_ROWS,
+    MAX_RUNS,
     check_package,
     read_part,
 )
@@ -53,6 +57,7 @@ SHEET_RELS = "xl/worksheets/_rels/sheet1.xml.rels"
 CONTENT_TYPES = "[Content_Types].xml"
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 # --- building packages -----------------------------------------------------------------------------------------------
@@ -762,10 +767,11 @@ def test_a_sheet_of_millions_of_cells_under_any_name_is_refused_before_parsing()
     parts = base_parts()
     parts[SHEET] = parts[SHEET].replace(b"</sheetData>", b'<row r="3">' + cells + b"</row></sheetData>")
     data = pack(renamed(parts, SHEET, "xl/worksheets/sheet6.bin"))
+    assert len(cells) > 20 * MIB
     peak = traced_peak(lambda: problems_of(data))
     (problem,) = assert_refused(data, "xlsx.range", "xl/worksheets/sheet6.bin")
     assert "2,000,0" in problem.message
-    assert peak < 3 * len(cells)  # the part inflated once, within its limit; nothing parsed
+    assert peak < MEMORY_LIMIT  # counted a chunk at a time; nothing parsed, nothing kept
 
 
 def test_a_zip_of_no_entries_is_not_a_workbook() -> None:
@@ -778,10 +784,218 @@ def test_a_part_declared_as_xml_that_is_not_xml_is_refused_naming_it(junk: bytes
     parts = base_parts()
     parts[SHEET] = junk
     (problem,) = assert_refused(pack(parts), "xlsx.zip", SHEET)
-    assert "content type is XML" in problem.message
+    assert "it is read as a worksheet, but it does not begin as XML does" in problem.message
 
 
 def test_a_part_not_declared_as_xml_may_hold_anything() -> None:
     parts = base_parts()
     parts["xl/media/image1.png"] = b"\x89PNG\r\n\x1a\n" + bytes(100)
+    check_package(pack(parts), "in.xlsx")
+
+
+# --- parts found as openpyxl finds them: the workbook, its sheets, the shared strings --------------------------------
+
+OCTET = "application/octet-stream"
+WORKSHEET_TYPE = f"{RELATIONSHIPS}/worksheet"
+
+
+def with_content_type(parts: dict[str, bytes], name: str, content_type: str) -> dict[str, bytes]:
+    """`parts` with the Override for part `name` replaced (or added) to say `content_type`."""
+    types = re.sub(rf'<Override PartName="/{re.escape(name)}"[^>]*/>'.encode(), b"", parts[CONTENT_TYPES])
+    override = f'<Override PartName="/{name}" ContentType="{content_type}"/>'.encode()
+    return {**parts, CONTENT_TYPES: types.replace(b"</Types>", override + b"</Types>")}
+
+
+def sheet_at(target: str, stored: str, content: bytes | None = None) -> bytes:
+    """The base package with its worksheet stored as `stored`, the workbook's relationship saying `target`,
+    its content type not XML (so only the relationship says what it is), holding `content` if given."""
+    parts = base_parts()
+    sheet = parts.pop(SHEET) if content is None else content
+    del parts[SHEET_RELS]  # its hyperlink would need moving too
+    parts[stored] = sheet.replace(b'<hyperlinks><hyperlink ref="C2" r:id="rId1"/></hyperlinks>', b"")
+    parts[WORKBOOK_RELS] = parts[WORKBOOK_RELS].replace(
+        b'Target="/xl/worksheets/sheet1.xml"', f'Target="{target}"'.encode()
+    )
+    return pack(with_content_type(parts, stored, OCTET))
+
+
+def openpyxl_rows(data: bytes) -> list[tuple[Any, ...]]:
+    """What openpyxl reads from the first worksheet of `data`, unchecked: the premise of a test."""
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        return [] if not workbook.worksheets else list(workbook.worksheets[0].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+
+
+#: (relationship target, the part openpyxl reads for it): how get_dependents resolves a target, exactly.
+TARGETS = [
+    ("/xl/worksheets/sheet6.bin", "xl/worksheets/sheet6.bin"),
+    ("worksheets/sheet6.bin", "xl/worksheets/sheet6.bin"),
+    ("../xl/worksheets/sheet6.bin", "xl/worksheets/sheet6.bin"),
+    ("worksheets/../worksheets/./sheet6.bin", "xl/worksheets/sheet6.bin"),
+    ("worksheets/sheet%206.bin", "xl/worksheets/sheet%206.bin"),  # no escape decoded
+    ("worksheets\\sheet6.bin", "xl/worksheets\\sheet6.bin"),  # a backslash is a character of the name
+    ("WORKSHEETS/SHEET6.BIN", "xl/WORKSHEETS/SHEET6.BIN"),
+]
+
+
+@pytest.mark.parametrize(("target", "stored"), TARGETS)
+def test_openpyxl_reads_a_worksheet_wherever_its_relationship_points(target: str, stored: str) -> None:
+    check_package(sheet_at(target, stored), "in.xlsx")
+    assert ("2000-11-03", "Moscow", "see the release") in openpyxl_rows(sheet_at(target, stored))
+
+
+@pytest.mark.parametrize(("target", "stored"), TARGETS)
+def test_a_worksheet_that_is_not_xml_is_refused_wherever_its_relationship_points(target: str, stored: str) -> None:
+    (problem,) = assert_refused(sheet_at(target, stored, b"PK\x03\x04 not xml"), "xlsx.zip", stored)
+    assert "it is read as a worksheet, but it does not begin as XML does" in problem.message
+
+
+def test_a_target_with_a_fragment_is_no_part_to_openpyxl() -> None:
+    # openpyxl cuts no '#': the sheet is not found, so it is not read, and what it holds is not checked as XML.
+    data = sheet_at("worksheets/sheet6.bin#top", "xl/worksheets/sheet6.bin", b"not xml")
+    check_package(data, "in.xlsx")
+    assert openpyxl_rows(data) == []
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("space", [" ", "\n", "\r\n\t"])
+def test_utf16_without_a_byte_order_mark_after_whitespace_is_seen_through(encoding: str, space: str) -> None:
+    # expat reads a NUL in the first two bytes as UTF-16, even before whitespace, and expands the entity.
+    sheet = base_parts()[SHEET].decode().split("?>", 1)[-1].replace("Moscow", "&kono;")
+    content = (space + ENTITY.decode() + sheet).encode(encoding)
+    data = sheet_at("worksheets/sheet6.bin", "xl/worksheets/sheet6.bin", content)
+    assert ("2000-11-03", "Yohei Kono", "see the release") in openpyxl_rows(data)
+    (problem,) = assert_refused(data, "xlsx.zip", "xl/worksheets/sheet6.bin")
+    assert "DOCTYPE" in problem.message
+
+
+def relocated_workbook(new: str = "xl/book.bin", content: bytes | None = None) -> dict[str, bytes]:
+    """The base parts with the workbook part stored as `new` (holding `content` if given), found by its content type."""
+    parts = renamed(base_parts(), "xl/workbook.xml", new)
+    parts[f"xl/_rels/{new.rsplit('/', 1)[-1]}.rels"] = parts.pop(WORKBOOK_RELS)
+    if content is not None:
+        parts[new] = content
+    return parts
+
+
+def test_a_workbook_part_relocated_by_its_content_type_is_found_and_read() -> None:
+    data = pack(relocated_workbook())
+    assert "xl/workbook.xml" not in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert ("2000-11-03", "Moscow", "see the release") in openpyxl_rows(data)
+    check_package(data, "in.xlsx")
+
+
+def test_a_relocated_workbook_part_is_checked_as_the_workbook() -> None:
+    (problem,) = assert_refused(pack(relocated_workbook(content=b"\x00\x01 not xml")), "xlsx.zip", "xl/book.bin")
+    assert "it is read as the workbook, but it does not begin as XML does" in problem.message
+    workbook = with_doctype(base_parts()["xl/workbook.xml"])
+    (problem,) = assert_refused(pack(relocated_workbook(content=workbook)), "xlsx.zip", "xl/book.bin")
+    assert "DOCTYPE" in problem.message
+
+
+def test_a_workbook_part_named_but_missing_is_refused_naming_it() -> None:
+    parts = relocated_workbook()
+    del parts["xl/book.bin"]
+    (problem,) = assert_refused(pack(parts), "xlsx.zip")
+    assert problem.message == "not a spreadsheet package: part xl/book.bin is missing"
+
+
+def test_content_types_naming_no_workbook_part_are_refused() -> None:
+    main = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    parts = base_parts()
+    parts[CONTENT_TYPES] = parts[CONTENT_TYPES].replace(main, b"application/xml")
+    (problem,) = assert_refused(pack(parts), "xlsx.zip", CONTENT_TYPES)
+    assert "names no workbook part" in problem.message
+
+
+def test_shared_strings_named_but_missing_are_refused_naming_them() -> None:
+    strings = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    (problem,) = assert_refused(pack(with_content_type(base_parts(), "xl/strings.dat", strings)), "xlsx.zip")
+    assert problem.message == "not a spreadsheet package: part xl/strings.dat is missing"
+
+
+def test_a_chartsheet_its_drawing_and_its_chart_are_read_as_xml() -> None:
+    parts = base_parts()
+    chartsheet = f"{RELATIONSHIPS}/chartsheet"
+    parts[WORKBOOK_RELS] = parts[WORKBOOK_RELS].replace(
+        b"</Relationships>",
+        f'<Relationship Type="{chartsheet}" Target="charts/c.bin" Id="rId9"/></Relationships>'.encode(),
+    )
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"</sheets>", f'<sheet xmlns:r="{RELATIONSHIPS}" name="c" sheetId="2" r:id="rId9"/></sheets>'.encode()
+    )
+    parts["xl/charts/c.bin"] = b"<chartsheet/>"
+    parts["xl/charts/_rels/c.bin.rels"] = (
+        f'<Relationships xmlns="{PACKAGE_RELATIONSHIPS}">'
+        f'<Relationship Type="{RELATIONSHIPS}/drawing" Target="../d/d.bin" Id="rId1"/></Relationships>'
+    ).encode()
+    parts["xl/d/d.bin"] = b"not xml"
+    with pytest.raises(etree.XMLSyntaxError, match="Start tag expected"):  # openpyxl reads it, in read-only too
+        openpyxl.load_workbook(io.BytesIO(pack(parts)), read_only=True)
+    (problem,) = assert_refused(pack(parts), "xlsx.zip", "xl/d/d.bin")
+    assert "it is read as a drawing" in problem.message
+
+
+# --- counted before any parser sees them, in constant memory ---------------------------------------------------------
+
+
+def sheet_with(filler: bytes, *, encoding: str | None = None, row: bool = True) -> bytes:
+    """The base package with `filler` (in a row of its own, or straight in sheetData) at the end of its sheet."""
+    parts = base_parts()
+    added = b'<row r="3">' + filler + b"</row>" if row else filler
+    sheet = parts[SHEET].replace(b"</sheetData>", added + b"</sheetData>")
+    if encoding:
+        sheet = sheet.decode().split("?>", 1)[-1].encode(encoding)
+    parts[SHEET] = sheet
+    return pack(parts)
+
+
+def counted_refusal(data: bytes, what: str) -> Problem:
+    assert len(data) < MAX_PART_BYTES
+    peak = traced_peak(lambda: check_package(data, "in.xlsx"))
+    (problem,) = assert_refused(data, "xlsx.range", SHEET)
+    assert what in problem.message
+    assert peak < MEMORY_LIMIT
+    return problem
+
+
+def test_cells_are_counted_exactly_across_chunks() -> None:
+    # Five-byte tags, so the 64 KiB chunks cut them everywhere; the sheet has six cells of its own.
+    at_the_limit = b"<c />" * (MAX_ELEMENTS - 6)
+    check_package(sheet_with(at_the_limit), "in.xlsx")
+    problem = counted_refusal(sheet_with(at_the_limit + b"<c />"), "cells, strings or formats")
+    assert f"{MAX_ELEMENTS + 1:,} cells" in problem.message
+
+
+def test_cells_under_a_non_ascii_prefix_are_counted() -> None:
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    filler = f'<ü:row xmlns:ü="{main}">'.encode() + "<ü:c/>".encode() * MAX_ELEMENTS + "</ü:row>".encode()
+    counted_refusal(sheet_with(filler, row=False), "cells, strings or formats")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_cells_in_utf16_are_counted(encoding: str) -> None:
+    counted_refusal(sheet_with(b"<c/>" * MAX_ELEMENTS, encoding=encoding), "cells, strings or formats")
+
+
+def test_styled_empty_rows_past_their_limit_are_refused() -> None:
+    # Each holds no value, but openpyxl keeps a dictionary for every one.
+    problem = counted_refusal(sheet_with(b'<row s="1" customFormat="1"/>' * MAX_PART_ROWS, row=False), "rows")
+    assert f"{MAX_PART_ROWS:,}" in problem.message
+
+
+def test_rich_text_runs_past_their_limit_are_refused() -> None:
+    runs = b'<c r="A3" t="inlineStr"><is>' + b"<r><t>a</t></r>" * (MAX_RUNS + 1) + b"</is></c>"
+    counted_refusal(sheet_with(runs), "rich text runs")
+
+
+def test_elements_openpyxl_has_no_use_for_are_counted_too() -> None:
+    counted_refusal(sheet_with(b"<x/>" * MAX_PART_ELEMENTS, row=False), "elements")
+
+
+def test_a_large_part_that_is_not_xml_is_not_counted() -> None:
+    parts = base_parts()
+    parts["xl/media/image1.png"] = b"\x89PNG\r\n\x1a\n" + b"<c/>" * MAX_ELEMENTS  # markup-like bytes, not XML
     check_package(pack(parts), "in.xlsx")

@@ -8,11 +8,15 @@ relationships point at, and pads every row to the size a worksheet's
 
 ``xlsx.zip``
     not a zip archive, a damaged directory, entries whose data overlap (the
-    "overlapping" zip bomb), no ``[Content_Types].xml`` or ``xl/workbook.xml``,
-    encrypted entries; an OLE2 compound file, which is what Excel writes for a
-    password-protected workbook and what a legacy .xls is. In the XML parts
-    read: a DOCTYPE (the door to entity expansion and external entities), an
-    encoding a byte-level look cannot see through, XML that is not well-formed.
+    "overlapping" zip bomb), no ``[Content_Types].xml``, no workbook part
+    where the content types say it is (usually ``xl/workbook.xml``), shared
+    strings they name but that are missing, encrypted entries; an OLE2
+    compound file, which is what Excel writes for a password-protected
+    workbook and what a legacy .xls is. In any part: a DOCTYPE (the door to
+    entity expansion and external entities), an encoding a byte-level look
+    cannot see through, XML that is not well-formed; a part openpyxl reads as
+    XML (found as it finds them, `_openpyxl_parts`), or whose content type is
+    XML, that does not begin as XML does.
 ``xlsx.size``
     a package over `MAX_PACKAGE_BYTES`, more than `MAX_ENTRIES` entries, a part
     declaring or inflating to more than `MAX_PART_BYTES` (less for styles:
@@ -36,7 +40,10 @@ relationships point at, and pads every row to the size a worksheet's
     Excel later would fetch or run something.
 ``xlsx.range``
     a worksheet ``<dimension>`` beyond `MAX_ROWS` rows or `MAX_COLUMNS`
-    columns, or one openpyxl cannot read.
+    columns, or one openpyxl cannot read; a part over 1 MiB holding more than
+    `MAX_ELEMENTS` cells, shared strings or cell formats, `MAX_PART_ROWS`
+    rows, `MAX_RUNS` rich text runs or `MAX_PART_ELEMENTS` elements of any
+    kind (what openpyxl makes objects of, or keeps, whatever they hold).
 
 What is decompressed, to keep the check a small fraction of an openpyxl load:
 nothing until the central directory shows no broken, oversized or unusual
@@ -46,11 +53,15 @@ whatever its name: openpyxl reads the parts the content types and
 relationships point at, named ``sheet6.bin`` or ``strings.dat`` as well as
 ``sheet1.xml``, so every part is looked at as XML could be (a DOCTYPE must
 come before the root element, and a worksheet's ``<dimension>`` comes right
-after it; bytes that are not XML pass this look unharmed). Parts over 1 MiB
-are inflated once more, within their limit, to count their cells. A worksheet need not declare a
-dimension, nor put it within those bytes (openpyxl takes the first one before
-``</sheetData>``), so the reader still enforces `MAX_ROWS` and `MAX_COLUMNS`
-while it streams rows.
+after it; bytes that are not XML pass this look unharmed, unless openpyxl
+reads the part as XML). UTF-16 is recognised as expat recognises it: a
+byte-order mark, or a NUL in the first two bytes, even before whitespace.
+The workbook part is streamed through a parser for its sheets. Parts over
+1 MiB that begin as XML are inflated once more, a chunk at a time, within
+their limit, to count their elements in constant memory. A worksheet need
+not declare a dimension, nor put it within those bytes (openpyxl takes the
+first one before ``</sheetData>``), so the reader still enforces `MAX_ROWS`
+and `MAX_COLUMNS` while it streams rows.
 
 XML is parsed lazily with lxml (no DTD, no entities, no network); neither lxml
 nor openpyxl is imported with this module.
@@ -58,11 +69,15 @@ nor openpyxl is imported with this module.
 
 from __future__ import annotations
 
+import codecs
 import io
+import itertools
+import posixpath
 import re
 import struct
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NoReturn
 
@@ -86,7 +101,10 @@ __all__ = [
     "MAX_ENTRIES",
     "MAX_PACKAGE_BYTES",
     "MAX_PART_BYTES",
+    "MAX_PART_ELEMENTS",
+    "MAX_PART_ROWS",
     "MAX_ROWS",
+    "MAX_RUNS",
     "MAX_TOTAL_BYTES",
     "PART_LIMITS",
     "check_package",
@@ -113,10 +131,32 @@ PART_LIMITS: tuple[tuple[str, int], ...] = (("xl/styles.xml", 1 * MIB),)
 #: an object of each before anything can be counted (1.75 million empty cells
 #: cost 585 MB). A valid record's sheets hold at most MAX_CELLS with values.
 MAX_ELEMENTS = 2 * MAX_CELLS
+#: Row elements in one part: a valid record's sheet has at most MAX_ROWS, and an
+#: editor may add as many again of styled empty rows. openpyxl keeps a dictionary
+#: for every styled row, value or not (1,000,000 of them took 470 MB).
+MAX_PART_ROWS = 2 * MAX_ROWS
+#: Rich text runs in one part: visitexport writes none, an editor a few per
+#: formatted text; openpyxl makes an object of every run of a text before it
+#: joins them (1,000,000 runs in one cell took 515 MB).
+MAX_RUNS = MAX_CELLS
+#: Elements of any kind in one part. A valid record's sheet has at most a cell,
+#: its inline string, its text and a link per cell with a value, and an element
+#: per row and per column width; openpyxl's parser keeps every element it has no
+#: use for until the part ends (1,000,000 took 75 MB).
+MAX_PART_ELEMENTS = 4 * MAX_CELLS + 2 * MAX_ROWS + MAX_COLUMNS
 #: Parts smaller than this cannot hold that many elements worth worrying about, and are not counted.
 _COUNT_FROM = MIB
-#: The elements openpyxl makes an object of: cells, shared strings, cell formats.
-_MANY = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|si|xf)[\s/>]")
+#: The elements counted by name, under any prefix (a non-ASCII one too): cells,
+#: shared strings and cell formats; rows; rich text runs.
+_NAMED = re.compile(rb"<(?:[^\s<>/:!?]+:)?(c|si|xf|row|r)[\s/>]")
+_COUNTED: tuple[tuple[tuple[bytes, ...], str, int], ...] = (
+    ((b"c", b"si", b"xf"), "cells, strings or formats", MAX_ELEMENTS),
+    ((b"row",), "rows", MAX_PART_ROWS),
+    ((b"r",), "rich text runs", MAX_RUNS),
+)
+#: A tag cut by a chunk's end is carried into the next chunk up to this length; a
+#: longer name costs more bytes than any count could gain from missing it.
+_CARRY = 1024
 
 _XML_PART_BYTES = MIB  # [Content_Types].xml and each .rels part: a few kilobytes in practice
 _XML_TOTAL_BYTES = 8 * MIB
@@ -125,6 +165,24 @@ _CHUNK = 64 * 1024
 
 _CONTENT_TYPES = "[Content_Types].xml"
 _WORKBOOK = "xl/workbook.xml"
+# The content types openpyxl looks for, in its order (openpyxl.xml.constants XLTM, XLTX, XLSM, XLSX).
+_WORKBOOK_TYPES = (
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+)
+_SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+# Read by name whatever the content types say (the theme too, as bytes, unparsed).
+_FIXED_PARTS = (
+    ("xl/styles.xml", "the styles"),
+    ("docProps/core.xml", "the document properties"),
+    ("docProps/custom.xml", "the custom properties"),
+)
+_RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_RELATIONSHIP_ID = "{" + _RELATIONSHIPS_NS + "}id"
+_DRAWING = _RELATIONSHIPS_NS + "/drawing"
+_CHART = _RELATIONSHIPS_NS + "/chart"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CENTRAL_RECORD = b"PK\x01\x02"
 _LOCAL_HEADER = 30  # bytes before a part's name in its local header
@@ -308,10 +366,13 @@ def _name_problems(entries: list[zipfile.ZipInfo]) -> Iterator[Problem]:
 
 
 def _required_problems(entries: list[zipfile.ZipInfo]) -> Iterator[Problem]:
-    names = {info.orig_filename for info in entries}
-    for required in (_CONTENT_TYPES, _WORKBOOK):
-        if required not in names:
-            yield _problem("xlsx.zip", f"not a spreadsheet package: part {required} is missing")
+    # The workbook part is wherever the content types say (`_openpyxl_parts`), so only they are required here.
+    if _CONTENT_TYPES not in {info.orig_filename for info in entries}:
+        yield _missing(_CONTENT_TYPES)
+
+
+def _missing(name: str) -> Problem:
+    return _problem("xlsx.zip", f"not a spreadsheet package: part {shown(name)} is missing")
 
 
 def _kind_problem(name: str) -> Problem | None:
@@ -338,62 +399,253 @@ def _kind_problem(name: str) -> Problem | None:
 def _part_problems(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> list[Problem]:
     # Every part with bytes, whatever its name: a folder entry holding data is refused, not skipped.
     files = [info for info in entries if info.file_size and not info.orig_filename.endswith("/")]
-    metadata = [info for info in files if _is_metadata(info.orig_filename)]
+    # Metadata is parsed even when empty: openpyxl would fail on it, and so says the check.
+    metadata = [info for info in entries if _is_metadata(info.orig_filename) and not info.orig_filename.endswith("/")]
     declared = sum(info.file_size for info in metadata)
     if declared > _XML_TOTAL_BYTES:
         message = (
             f"content types and relationships hold {declared:,} bytes, more than the limit of {_XML_TOTAL_BYTES:,}"
         )
         return [_problem("xlsx.size", message)]
-    others = [info for info in files if not _is_metadata(info.orig_filename)]
-    problems = _collect(archive, metadata, _metadata_problems)
+    roots: dict[str, Any] = {}
+
+    def metadata_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[Problem]:
+        name = info.orig_filename
+        root = roots[name] = _parse(name, _read(archive, info, _XML_PART_BYTES))
+        return _content_type_problems(root) if name == _CONTENT_TYPES else _relationship_problems(name, root)
+
+    problems = _collect(archive, metadata, metadata_problems)
     if problems:
         return problems
-    xml = _declared_xml(archive, others)
+    read_as, problems = _openpyxl_parts(archive, roots)
+    others = [info for info in files if not _is_metadata(info.orig_filename)]
+    for name, why in _declared_xml(roots[_CONTENT_TYPES], others).items():
+        read_as.setdefault(name, why)
 
     def head_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[Problem]:
-        return _head_problems(archive, info, declared_xml=info.orig_filename in xml)
+        return _head_problems(archive, info, read_as.get(info.filename))
 
-    problems = _collect(archive, others, head_problems)
+    problems += _collect(archive, others, head_problems)
     return problems + _collect(archive, others, _count_problems)
 
 
-def _declared_xml(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> set[str]:
-    """The parts whose content type is XML (an Override by name, else a Default by extension): openpyxl parses them."""
-    root = _parse(_CONTENT_TYPES, _read(archive, archive.getinfo(_CONTENT_TYPES), _XML_PART_BYTES))
+def _declared_xml(content_types: Any, entries: list[zipfile.ZipInfo]) -> dict[str, str]:
+    """The parts whose content type is XML (an Override by name, else a Default by extension), and why they are XML."""
     overrides = {
         (element.get("PartName") or "").lstrip("/"): element.get("ContentType") or ""
-        for element in root.iter("{*}Override")
+        for element in content_types.iter("{*}Override")
     }
     defaults = {
         (element.get("Extension") or "").lower(): element.get("ContentType") or ""
-        for element in root.iter("{*}Default")
+        for element in content_types.iter("{*}Default")
     }
-    found = set()
+    found = {}
     for info in entries:
         name = info.orig_filename
         kind = overrides.get(name, defaults.get(name.rsplit(".", 1)[-1].lower(), ""))
         if kind.lower().endswith("xml"):
-            found.add(name)
+            found[name] = "its content type is XML"
     return found
 
 
-def _count_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[Problem]:
-    """Refuse a large sheet or string table of more elements than a workbook may hold.
+# --- the parts openpyxl reads, found as it finds them ---------------------------------------------------------------
 
-    openpyxl builds a Python object for every cell of a row and every shared
-    string before anything can be counted: 1.75 million empty cells fit in one
-    8 MiB sheet and cost 585 MB. Parts this large are inflated once here (bounded
-    by their limit) and their elements counted in C.
+
+def _openpyxl_parts(archive: zipfile.ZipFile, roots: dict[str, Any]) -> tuple[dict[str, str], list[Problem]]:
+    """The parts openpyxl parses as XML (name -> what it reads them as), and the ones it needs that are missing.
+
+    Found as ``openpyxl.reader.excel.ExcelReader`` finds them with
+    ``read_only=True, keep_links=False``, whatever their names: the workbook
+    and the shared strings by content type (``PartName[1:]``, as it is), the
+    styles and document properties by fixed names, sheets through the
+    workbook's ``<sheets>`` and relationships, resolved by
+    ``packaging.relationship.get_dependents`` (a leading ``/`` dropped, else
+    joined and normalised, ``..`` included; no ``%`` escape decoded, no
+    ``#`` fragment cut), and, for a chartsheet, its drawings and their
+    charts. A name is looked up exactly, as zipfile does: case and ``\\``
+    count. The sheets themselves are parsed later, by `visitexport.formats.xlsx.source`.
+    """
+    names = set(archive.namelist())
+    overrides = [
+        (element.get("ContentType"), element.get("PartName") or "")
+        for element in roots[_CONTENT_TYPES]
+        if _local(element) == "Override"
+    ]
+    read_as: dict[str, str] = {}
+    problems: list[Problem] = []
+    workbook = _workbook_part(roots[_CONTENT_TYPES], overrides)
+    if workbook is None:
+        return read_as, [_at("xlsx.zip", _CONTENT_TYPES, "names no workbook part")]
+    strings = next((part[1:] for kind, part in overrides if kind == _SHARED_STRINGS), None)
+    for name, why in ((workbook, "the workbook"), (strings, "the shared strings")):
+        if name is not None and name not in names:
+            problems.append(_missing(name))
+        elif name is not None:
+            read_as[name] = f"it is read as {why}"
+    for name, why in _FIXED_PARTS:
+        if name in names:
+            read_as[name] = f"it is read as {why}"
+    if workbook not in names or _rels_of(workbook) not in roots:
+        return read_as, problems
+    try:
+        sheet_ids = _sheet_ids(archive, archive.getinfo(workbook))
+    except _Refused as refused:
+        return read_as, [*problems, refused.problem]
+    relationships = _relationships(roots[_rels_of(workbook)], _rels_of(workbook))
+    for sheet_id in sheet_ids:
+        kind, target = relationships.get(sheet_id, ("", ""))
+        if target not in names:
+            continue  # openpyxl skips a sheet whose part is not there
+        if "chartsheet" not in kind:
+            read_as[target] = "it is read as a worksheet"
+            continue
+        read_as[target] = "it is read as a chartsheet"
+        for drawing in _targets(roots, target, _DRAWING):
+            read_as[drawing] = "it is read as a drawing"
+            for chart in _targets(roots, drawing, _CHART):
+                read_as[chart] = "it is read as a chart"
+    return {name: why for name, why in read_as.items() if name in names}, problems
+
+
+def _workbook_part(content_types: Any, overrides: list[tuple[str | None, str]]) -> str | None:
+    """The workbook part as ``openpyxl.reader.excel._find_workbook_part`` finds it."""
+    for wanted in _WORKBOOK_TYPES:
+        part = next((part for kind, part in overrides if kind == wanted), None)
+        if part:
+            return part[1:]
+    defaults = {element.get("ContentType") for element in content_types if _local(element) == "Default"}
+    return _WORKBOOK if defaults & set(_WORKBOOK_TYPES) else None
+
+
+def _sheet_ids(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> list[str]:
+    """The relationship ids of the workbook's sheets, in order, as openpyxl reads them.
+
+    Every element in the root's last ``<sheets>`` (any namespace) is a sheet;
+    its id is the relationships namespace's ``id``. Parsed as it streams, each
+    element cleared once seen.
+    """
+    from lxml import etree
+
+    name = info.orig_filename
+    try:
+        text = _check_prolog(name, _head(archive, info, _HEAD_BYTES), complete=info.file_size <= _HEAD_BYTES)
+    except _Refused:
+        return []  # the look at every part's head says what is wrong, once
+    if not _looks_like_xml(text):
+        return []
+    parser = etree.XMLPullParser(events=("start", "end"), **_parser_options())
+    depth = 0
+    found: list[str] = []
+    current: list[str] | None = None
+    try:
+        for chunk in _chunks(archive, info, _part_limit(name)):
+            parser.feed(chunk)
+            for event, element in parser.read_events():
+                if event == "start":
+                    depth += 1
+                    if depth == 2 and _local(element) == "sheets":
+                        current = []
+                    continue
+                depth -= 1
+                if depth == 2 and current is not None:
+                    sheet_id = element.get(_RELATIONSHIP_ID)
+                    if sheet_id:
+                        current.append(sheet_id)
+                elif depth == 1 and current is not None:
+                    found, current = current, None
+                if depth >= 1:
+                    element.clear()
+        parser.close()
+    except etree.XMLSyntaxError as exc:
+        raise _Refused(_at("xlsx.zip", name, f"not well-formed XML ({shown(str(exc.msg))})")) from None
+    return found
+
+
+def _rels_of(name: str) -> str:
+    """The relationships part of part `name` (``packaging.relationship.get_rels_path``)."""
+    folder, base = posixpath.split(name)
+    return posixpath.join(folder, "_rels", f"{base}.rels")
+
+
+def _relationships(root: Any, rels: str) -> dict[str, tuple[str, str]]:
+    """Id -> (type, target) of a relationships part, targets resolved as ``get_dependents`` resolves them."""
+    parent = posixpath.split(posixpath.dirname(rels))[0]
+    found: dict[str, tuple[str, str]] = {}
+    for element in root:  # every child is a relationship to openpyxl, whatever its tag
+        target = element.get("Target") if isinstance(element.tag, str) else None
+        if target is None:
+            continue
+        if element.get("TargetMode") != "External":
+            target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(parent, target))
+        found[element.get("Id") or ""] = (element.get("Type") or "", target)
+    return found
+
+
+def _targets(roots: dict[str, Any], name: str, kind: str) -> list[str]:
+    """The targets of part `name`'s relationships of type `kind`."""
+    rels = _rels_of(name)
+    if rels not in roots:
+        return []
+    return [target for found, target in _relationships(roots[rels], rels).values() if found == kind]
+
+
+def _local(element: Any) -> str:
+    tag = element.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+# --- counting ------------------------------------------------------------------------------------------------------
+
+
+def _count_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[Problem]:
+    """Refuse a large part of more elements than a valid record's workbook holds, before any parser sees it.
+
+    openpyxl builds a Python object for every cell of a row, every shared
+    string, every styled row and every run of a text before anything can be
+    counted: 1.75 million empty cells fit in one 8 MiB sheet and cost 585 MB.
+    Parts this large are inflated once more, a chunk at a time, and their
+    elements counted in C, in constant memory.
     """
     if info.file_size <= _COUNT_FROM:
         return
-    data = _read(archive, info, _part_limit(info.orig_filename))
-    # Whatever its name, a part is counted: a sheet need not live under xl/worksheets/.
-    count = sum(1 for _ in _MANY.finditer(data))
-    if count > MAX_ELEMENTS:
-        message = f"{count:,} cells, strings or formats, more than the limit of {MAX_ELEMENTS:,}; {RAISE_HINT}"
-        yield _at("xlsx.range", info.orig_filename, message)
+    name = info.orig_filename
+    counts = _counts(_chunks(archive, info, _part_limit(name)))
+    if counts is None:
+        return  # not XML: no parser makes an element of it
+    named, elements = counts
+    over = [(sum(named[tag] for tag in tags), what, limit) for tags, what, limit in _COUNTED]
+    # The elements in all only when no kind of them says more.
+    over = [found for found in over if found[0] > found[2]] or [(elements, "elements", MAX_PART_ELEMENTS)]
+    for count, what, limit in over:
+        if count > limit:
+            yield _at("xlsx.range", name, f"{count:,} {what}, more than the limit of {limit:,}; {RAISE_HINT}")
+
+
+def _counts(chunks: Iterator[bytes]) -> tuple[Counter[bytes], int] | None:
+    """Elements by name (`_NAMED`) and in all, of a part that begins as XML does; None for any other part.
+
+    UTF-16 is counted as the UTF-8 it decodes to. A tag cut by a chunk's end is
+    carried into the next chunk, so nothing is counted twice or missed.
+    """
+    first = next(chunks, b"")
+    if not _looks_like_xml(_decode(first[:_HEAD_BYTES])):
+        return None
+    encoding = _utf16(first)
+    decoder = codecs.getincrementaldecoder(encoding)("replace") if encoding else None
+    named: Counter[bytes] = Counter()
+    elements = 0
+    carry = b""
+
+    def count(text: bytes) -> int:
+        named.update(_NAMED.findall(text))
+        return text.count(b"<") - text.count(b"</") - text.count(b"<?") - text.count(b"<!")
+
+    for chunk in itertools.chain([first], chunks):
+        text = carry + (decoder.decode(chunk).encode("utf-8") if decoder else chunk)
+        cut = text.rfind(b"<")
+        carry = text[cut:] if cut >= 0 and len(text) - cut <= _CARRY else b""
+        elements += count(text[: len(text) - len(carry)])
+    return named, elements + count(carry)
 
 
 def _part_limit(name: str) -> int:
@@ -417,15 +669,6 @@ def _collect(
         except _Refused as refused:
             problems.append(refused.problem)
     return problems
-
-
-def _metadata_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[Problem]:
-    name = info.orig_filename
-    root = _parse(name, _read(archive, info, _XML_PART_BYTES))
-    if name == _CONTENT_TYPES:
-        yield from _content_type_problems(root)
-    else:
-        yield from _relationship_problems(name, root)
 
 
 def _content_type_problems(root: Any) -> Iterator[Problem]:
@@ -462,13 +705,14 @@ def _relationship_problems(name: str, root: Any) -> Iterator[Problem]:
             yield _at("xlsx.external", name, f"external {shown(last)} relationship is not accepted")
 
 
-def _head_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, declared_xml: bool) -> Iterator[Problem]:
+def _head_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo, read_as: str | None) -> Iterator[Problem]:
+    """The look at a part's first bytes; `read_as` says why the part must be XML (None: it may be anything)."""
     name = info.orig_filename
     head = _head(archive, info, _HEAD_BYTES)
     text = _check_prolog(name, head, complete=len(head) >= info.file_size)
-    if declared_xml and not text.lstrip(" \t\r\n").startswith("<"):
+    if read_as and not _looks_like_xml(text):
         # Said where, rather than left to openpyxl's parser, which cannot name the part.
-        yield _at("xlsx.zip", name, "its content type is XML, but it does not begin as XML does")
+        yield _at("xlsx.zip", name, f"{read_as}, but it does not begin as XML does")
         return
     # The word cannot hide: no DOCTYPE, so no entity can spell it.
     if "dimension" in text:
@@ -491,20 +735,23 @@ def _readable(info: zipfile.ZipInfo) -> None:
 
 
 def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    return b"".join(_chunks(archive, info, limit))
+
+
+def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> Iterator[bytes]:
+    """The part inflated a chunk at a time; `_Refused` (``xlsx.size``) once it grows past `limit` bytes."""
     _readable(info)
-    chunks: list[bytes] = []
     size = 0
     try:
         with archive.open(info) as stream:
             # One byte past the limit is enough to know it is exceeded.
-            while size <= limit and (chunk := stream.read(min(_CHUNK, limit + 1 - size))):
-                chunks.append(chunk)
+            while chunk := stream.read(min(_CHUNK, limit + 1 - size)):
                 size += len(chunk)
+                if size > limit:
+                    raise _Refused(_at("xlsx.size", info.orig_filename, f"more than {limit:,} bytes uncompressed"))
+                yield chunk
     except _ZIP_ERRORS as exc:
         raise _damaged(info, exc) from None
-    if size > limit:
-        raise _Refused(_at("xlsx.size", info.orig_filename, f"more than {limit:,} bytes uncompressed"))
-    return b"".join(chunks)
 
 
 def _head(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int) -> bytes:
@@ -549,13 +796,28 @@ def _check_prolog(name: str, head: bytes, *, complete: bool) -> str:
 
 
 def _decode(head: bytes) -> str:
+    """`head` as text, in the encoding expat finds for it."""
+    encoding = _utf16(head)
+    return (
+        head.decode(encoding, "replace") if encoding else head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    )
+
+
+def _utf16(head: bytes) -> str | None:
+    """The UTF-16 `head` is in, or None: expat reads a byte-order mark, or else a NUL
+    in the first two bytes, as UTF-16, even before whitespace (``\x20\x00<\x00``)."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return head.decode("utf-16", "replace")
-    if head.startswith(b"<\x00"):
-        return head.decode("utf-16-le", "replace")
-    if head.startswith(b"\x00<"):
-        return head.decode("utf-16-be", "replace")
-    return head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+        return "utf-16"
+    if head[:1] == b"\x00":
+        return "utf-16-be"
+    if head[1:2] == b"\x00":
+        return "utf-16-le"
+    return None
+
+
+def _looks_like_xml(text: str) -> bool:
+    """Whether a part's text begins as XML does: XML's whitespace, then markup."""
+    return text.lstrip(" \t\r\n").startswith("<")
 
 
 def _parser_options() -> dict[str, bool]:
@@ -580,6 +842,9 @@ def _dimension_problem(name: str, head: bytes) -> Problem | None:
     from lxml import etree
 
     parser = etree.XMLPullParser(events=("end",), **_parser_options())
+    if _utf16(head) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # libxml2 sees UTF-16 without a byte-order mark only before "<?"; expat, which reads the sheet, always does.
+        head = _decode(head).encode("utf-16")
     try:
         parser.feed(head)
         for _event, element in parser.read_events():
