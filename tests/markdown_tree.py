@@ -11,6 +11,7 @@ library GitHub renders Markdown with, as a second, independent parser.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import unquote
 
@@ -191,8 +192,12 @@ GFM_EMAIL_LINKS = ("mailto:", "xmpp:")
 
 
 def is_email_link(href: str) -> bool:
-    """One of those links; cmark-gfm keeps local-part characters before the scheme ('+xmpp:a@b.co')."""
-    return href.lstrip("+-._").startswith(GFM_EMAIL_LINKS)
+    """One of those links; cmark-gfm keeps local-part characters before the scheme ('+xmpp:a@b.co'),
+    and after one such link in 'mailto:a@b.coa@b.co' links the rest as a bare address ('b.coa@b.co')."""
+    return href.lstrip("+-._").startswith(GFM_EMAIL_LINKS) or _BARE_ADDRESS.fullmatch(href) is not None
+
+
+_BARE_ADDRESS = re.compile(r"[\w.+-]+@[\w.-]+")
 
 
 def gfm_html(text: str) -> Any:
