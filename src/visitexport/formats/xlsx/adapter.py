@@ -38,7 +38,12 @@ Private names relied on, and what for (openpyxl 3.1):
   straight from the parser (`sheet_rows`). An inline string with no text
   comes out with data type ``inlineStr`` and no value.
 - ``ExcelReader.archive`` and ``.package`` (the zip and its manifest): the
-  shared strings part, read as written (`shared_strings_part`).
+  shared strings part, read as written (`shared_strings_part`); the parts
+  of the worksheets, opened to name one that is broken (`sheet_parts`,
+  `open_part`).
+- ``ExcelReader.read``'s steps (``read_manifest`` ... ``read_worksheets``,
+  ``apply_stylesheet(archive, wb)``, ``parser.assign_names``), taken one by
+  one so a failure names the part being read (`read_steps`).
 
 Not a private name, but counted on all the same and tested with the rest:
 ``ExcelWriter`` copies a write-only sheet into the zip with
@@ -51,7 +56,7 @@ this module stays cheap.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import IO, TYPE_CHECKING, Any
@@ -64,12 +69,15 @@ __all__ = [
     "add_web_link",
     "check_openpyxl",
     "fill_row",
+    "open_part",
     "pooled_cell",
     "prepare_row_cells",
+    "read_steps",
     "registered_style",
     "set_row_height",
     "set_widths",
     "shared_strings_part",
+    "sheet_parts",
     "sheet_rows",
     "start_writing",
 ]
@@ -211,6 +219,34 @@ class _Columns:
 
 
 # --- reading -------------------------------------------------------------------------------
+
+
+def read_steps(reader: Any) -> tuple[tuple[str, Callable[[], object]], ...]:
+    """What `ExcelReader.read` does, step by step, each with the part it reads."""
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    return (
+        ("[Content_Types].xml", reader.read_manifest),
+        ("the shared strings", reader.read_strings),
+        ("the workbook part", reader.read_workbook),
+        ("docProps/core.xml", reader.read_properties),
+        ("docProps/custom.xml", reader.read_custom),
+        ("xl/theme/theme1.xml", reader.read_theme),
+        ("xl/styles.xml", lambda: apply_stylesheet(reader.archive, reader.wb)),
+        ("a worksheet", reader.read_worksheets),
+        # reader.parser exists only once the workbook part is read.
+        ("the defined names", lambda: reader.parser.assign_names()),  # noqa: PLW0108
+    )
+
+
+def sheet_parts(reader: Any) -> list[str]:
+    """The part names of the worksheets the workbook part lists."""
+    return [str(rel.target) for _sheet, rel in reader.parser.find_sheets()]
+
+
+def open_part(reader: Any, name: str) -> IO[bytes]:
+    opened: IO[bytes] = reader.archive.open(name)
+    return opened
 
 
 def shared_strings_part(reader: Any) -> IO[bytes] | None:
