@@ -28,6 +28,8 @@ import visitexport
 from visitexport import InvalidRecordError, dump_xlsx, load_xlsx
 from visitexport.formats.tabular.layout import build_layout, layout
 from visitexport.formats.tabular.rows import collect
+from visitexport.formats.xlsx.package import MAX_PART_ROWS
+from visitexport.limits import EXCEL_ROWS, MAX_ROWS
 from visitexport.schema import load_schema
 from visitexport.schema.model import build_model
 
@@ -888,3 +890,77 @@ def test_column_letters_are_spelled_as_openpyxl_spells_them_and_read_back() -> N
     for column in range(1, 18_279):  # A to ZZZ, every column a three-letter reference can name
         assert letter(column) == get_column_letter(column)
         assert column_number(letter(column)) == column == column_number(letter(column).lower())
+
+
+# --- styled empty rows, and parts named when openpyxl cannot read them ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        f'<row r="{EXCEL_ROWS}"><c r="A{EXCEL_ROWS}" s="1"/></row>',
+        f'<row r="{MAX_ROWS + 2}" s="1" customFormat="1">'
+        f'<c r="A{MAX_ROWS + 2}" s="1"/><c r="B{MAX_ROWS + 2}" s="1"/></row>',
+    ],
+)
+def test_a_styled_empty_row_past_the_limit_holds_no_value_and_is_read_past(row: str) -> None:
+    record = load_json(EXAMPLE)
+    data = replaced_in(dump_xlsx(record), "People", b"</sheetData>", row.encode() + b"</sheetData>")
+    assert load_xlsx(data) == record
+
+
+def test_a_value_in_a_styled_row_past_the_limit_is_still_refused() -> None:
+    row = f'<row r="{EXCEL_ROWS}"><c r="A{EXCEL_ROWS}" s="1"/><c r="B{EXCEL_ROWS}" t="n"><v>7</v></c></row>'
+    data = replaced_in(dump_xlsx(load_json(EXAMPLE)), "People", b"</sheetData>", row.encode() + b"</sheetData>")
+    found = problems(data)
+    assert [(p.rule, p.place) for p in found] == [("xlsx.range", f"People!A{EXCEL_ROWS}")]
+    assert f"a value beyond row {MAX_ROWS + 1:,}" in found[0].message
+
+
+def test_styled_empty_rows_by_the_hundred_thousand_are_refused_before_reading() -> None:
+    rows = b'<row s="1" customFormat="1"/>' * MAX_PART_ROWS
+    data = replaced_in(dump_xlsx(load_json(EXAMPLE)), "People", b"</sheetData>", rows + b"</sheetData>")
+    found, peak = problems_and_peak_memory(data)
+    assert [p.rule for p in found] == ["xlsx.range"]
+    assert f"part {sheet_part(data, 'People')}: " in found[0].message
+    assert f"rows, more than the limit of {MAX_PART_ROWS:,}" in found[0].message
+    assert peak < 40_000_000
+
+
+def test_a_sheet_that_is_not_well_formed_is_named_by_its_part() -> None:
+    # openpyxl reads a sheet without <dimension> to its end as it opens the workbook, and fails there.
+    data = dump_xlsx(load_json(EXAMPLE))
+    broken = replaced_in(data, "People", b'<row r="3"', b'<row r="3"><c r="A3"><v>1</v></c></oops><row r="3"')
+    (problem,) = problems(broken)
+    assert problem.rule == "xlsx.zip"
+    assert f"part {sheet_part(data, 'People')} cannot be read: mismatched tag" in problem.message
+
+
+def test_a_cell_openpyxl_cannot_read_is_named_by_its_part_and_place() -> None:
+    data = dump_xlsx(load_json(EXAMPLE))
+    broken = replaced_in(data, "People", rb'<c r="A2" s="2" t="n"><v>1</v></c>', rb'<c r="A2" t="n"><v>abc</v></c>')
+    found = [p for p in problems(broken) if p.rule == "xlsx.zip"]
+    assert [p.place for p in found] == ["People!A2"]
+    assert found[0].message.startswith(f"part {sheet_part(data, 'People')}: the sheet cannot be read after row 1: ")
+
+
+def test_shared_strings_openpyxl_cannot_parse_are_named_by_their_part() -> None:
+    strings = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+    def change(name: str, content: bytes) -> bytes:
+        if name == "[Content_Types].xml":
+            override = f'<Override PartName="/xl/shared.xml" ContentType="{strings}"/>'
+            return content.replace(b"</Types>", override.encode() + b"</Types>")
+        return content
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        with zipfile.ZipFile(io.BytesIO(rezipped(dump_xlsx(load_json(EXAMPLE)), change))) as source:
+            for info in source.infolist():
+                target.writestr(info.filename, source.read(info.filename))
+        target.writestr("xl/shared.xml", f'<sst xmlns="{main}"><si><t>a</t></si></oops></sst>')
+    (problem,) = problems(out.getvalue())
+    assert problem.rule == "xlsx.zip"
+    assert problem.message.startswith("not a workbook: the shared strings (part xl/shared.xml) cannot be read: ")
+    assert "mismatched tag" in problem.message

@@ -79,7 +79,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 from visitexport.errors import InvalidRecordError
 from visitexport.formats.xlsx.refs import column_number
@@ -107,6 +107,7 @@ __all__ = [
     "MAX_RUNS",
     "MAX_TOTAL_BYTES",
     "PART_LIMITS",
+    "Parts",
     "check_package",
     "read_part",
 ]
@@ -215,6 +216,19 @@ _UTF32 = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\x00<", b"<\x00\x0
 _RANGE = re.compile(r"\$?([A-Za-z]{1,3})?\$?(\d+)?(:\$?([A-Za-z]{1,3})?\$?(\d+)?)?")
 
 
+class Parts(NamedTuple):
+    """The parts openpyxl will read, found as it finds them: to name them when it fails on one."""
+
+    workbook: str
+    #: The shared strings, if the content types name any.
+    strings: str | None
+    #: The worksheets, in the workbook's order (chartsheets left out, as openpyxl's ``worksheets`` leaves them).
+    sheets: tuple[str, ...]
+
+
+_NONE_FOUND = Parts(_WORKBOOK, None, ())
+
+
 class _Refused(Exception):
     """One part cannot be read further; its problem joins the others."""
 
@@ -235,18 +249,21 @@ def _at(rule: str, part: str, message: str) -> Problem:
 # --- the API -------------------------------------------------------------------------------------------------------
 
 
-def check_package(data: bytes, source: str) -> None:
-    """Raise InvalidRecordError(source, problems) if the package is unsafe; return None if it is fine."""
+def check_package(data: bytes, source: str) -> Parts:
+    """Raise InvalidRecordError(source, problems) if the package is unsafe; if it is fine, the parts openpyxl reads."""
     _check_envelope(data, source)
     archive = _open(data, source)
+    parts = _NONE_FOUND
     with archive:
         entries = archive.infolist()
         problems = _directory_problems(entries, archive.start_dir)
         # Parts are inflated only once the directory shows nothing broken or oversized.
         if not any(problem.rule in _STRUCTURAL for problem in problems):
-            problems += _part_problems(archive, entries)
+            found, parts = _part_problems(archive, entries)
+            problems += found
     if problems:
         raise InvalidRecordError(source, problems[:MAX_REPORTED])
+    return parts
 
 
 def read_part(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
@@ -396,7 +413,7 @@ def _kind_problem(name: str) -> Problem | None:
 # --- inside the parts ----------------------------------------------------------------------------------------------
 
 
-def _part_problems(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> list[Problem]:
+def _part_problems(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> tuple[list[Problem], Parts]:
     # Every part with bytes, whatever its name: a folder entry holding data is refused, not skipped.
     files = [info for info in entries if info.file_size and not info.orig_filename.endswith("/")]
     # Metadata is parsed even when empty: openpyxl would fail on it, and so says the check.
@@ -406,7 +423,7 @@ def _part_problems(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> 
         message = (
             f"content types and relationships hold {declared:,} bytes, more than the limit of {_XML_TOTAL_BYTES:,}"
         )
-        return [_problem("xlsx.size", message)]
+        return [_problem("xlsx.size", message)], _NONE_FOUND
     roots: dict[str, Any] = {}
 
     def metadata_problems(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[Problem]:
@@ -416,8 +433,8 @@ def _part_problems(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> 
 
     problems = _collect(archive, metadata, metadata_problems)
     if problems:
-        return problems
-    read_as, problems = _openpyxl_parts(archive, roots)
+        return problems, _NONE_FOUND
+    read_as, problems, parts = _openpyxl_parts(archive, roots)
     others = [info for info in files if not _is_metadata(info.orig_filename)]
     for name, why in _declared_xml(roots[_CONTENT_TYPES], others).items():
         read_as.setdefault(name, why)
@@ -426,7 +443,7 @@ def _part_problems(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> 
         return _head_problems(archive, info, read_as.get(info.filename))
 
     problems += _collect(archive, others, head_problems)
-    return problems + _collect(archive, others, _count_problems)
+    return problems + _collect(archive, others, _count_problems), parts
 
 
 def _declared_xml(content_types: Any, entries: list[zipfile.ZipInfo]) -> dict[str, str]:
@@ -451,8 +468,8 @@ def _declared_xml(content_types: Any, entries: list[zipfile.ZipInfo]) -> dict[st
 # --- the parts openpyxl reads, found as it finds them ---------------------------------------------------------------
 
 
-def _openpyxl_parts(archive: zipfile.ZipFile, roots: dict[str, Any]) -> tuple[dict[str, str], list[Problem]]:
-    """The parts openpyxl parses as XML (name -> what it reads them as), and the ones it needs that are missing.
+def _openpyxl_parts(archive: zipfile.ZipFile, roots: dict[str, Any]) -> tuple[dict[str, str], list[Problem], Parts]:
+    """The parts openpyxl parses as XML (name -> what it reads them as), the missing ones it needs, and `Parts`.
 
     Found as ``openpyxl.reader.excel.ExcelReader`` finds them with
     ``read_only=True, keep_links=False``, whatever their names: the workbook
@@ -466,17 +483,19 @@ def _openpyxl_parts(archive: zipfile.ZipFile, roots: dict[str, Any]) -> tuple[di
     count. The sheets themselves are parsed later, by `visitexport.formats.xlsx.source`.
     """
     names = set(archive.namelist())
+    # Without a PartName openpyxl refuses the content types; with one, it takes all but its first character.
     overrides = [
-        (element.get("ContentType"), element.get("PartName") or "")
+        (element.get("ContentType"), element.get("PartName"))
         for element in roots[_CONTENT_TYPES]
-        if _local(element) == "Override"
+        if _local(element) == "Override" and element.get("PartName") is not None
     ]
     read_as: dict[str, str] = {}
     problems: list[Problem] = []
     workbook = _workbook_part(roots[_CONTENT_TYPES], overrides)
     if workbook is None:
-        return read_as, [_at("xlsx.zip", _CONTENT_TYPES, "names no workbook part")]
+        return read_as, [_at("xlsx.zip", _CONTENT_TYPES, "names no workbook part")], _NONE_FOUND
     strings = next((part[1:] for kind, part in overrides if kind == _SHARED_STRINGS), None)
+    sheets: list[str] = []
     for name, why in ((workbook, "the workbook"), (strings, "the shared strings")):
         if name is not None and name not in names:
             problems.append(_missing(name))
@@ -486,11 +505,11 @@ def _openpyxl_parts(archive: zipfile.ZipFile, roots: dict[str, Any]) -> tuple[di
         if name in names:
             read_as[name] = f"it is read as {why}"
     if workbook not in names or _rels_of(workbook) not in roots:
-        return read_as, problems
+        return read_as, problems, Parts(workbook, strings, ())
     try:
         sheet_ids = _sheet_ids(archive, archive.getinfo(workbook))
     except _Refused as refused:
-        return read_as, [*problems, refused.problem]
+        return read_as, [*problems, refused.problem], Parts(workbook, strings, ())
     relationships = _relationships(roots[_rels_of(workbook)], _rels_of(workbook))
     for sheet_id in sheet_ids:
         kind, target = relationships.get(sheet_id, ("", ""))
@@ -498,20 +517,22 @@ def _openpyxl_parts(archive: zipfile.ZipFile, roots: dict[str, Any]) -> tuple[di
             continue  # openpyxl skips a sheet whose part is not there
         if "chartsheet" not in kind:
             read_as[target] = "it is read as a worksheet"
+            sheets.append(target)
             continue
         read_as[target] = "it is read as a chartsheet"
         for drawing in _targets(roots, target, _DRAWING):
             read_as[drawing] = "it is read as a drawing"
             for chart in _targets(roots, drawing, _CHART):
                 read_as[chart] = "it is read as a chart"
-    return {name: why for name, why in read_as.items() if name in names}, problems
+    present = {name: why for name, why in read_as.items() if name in names}
+    return present, problems, Parts(workbook, strings, tuple(sheets))
 
 
 def _workbook_part(content_types: Any, overrides: list[tuple[str | None, str]]) -> str | None:
     """The workbook part as ``openpyxl.reader.excel._find_workbook_part`` finds it."""
     for wanted in _WORKBOOK_TYPES:
         part = next((part for kind, part in overrides if kind == wanted), None)
-        if part:
+        if part is not None:
             return part[1:]
     defaults = {element.get("ContentType") for element in content_types if _local(element) == "Default"}
     return _WORKBOOK if defaults & set(_WORKBOOK_TYPES) else None

@@ -506,8 +506,8 @@ def load_xlsx(data: bytes, source: str = "<input>") -> dict[str, Any]:
     """A fully validated record from the bytes of an .xlsx workbook written by `dump_xlsx` (and edited)."""
     from visitexport.formats.xlsx.package import check_package
 
-    check_package(data, source)
-    book = open_book(data, source)
+    parts = check_package(data, source)
+    book = open_book(data, source, parts)
     reader = _Reader(layout())
     try:
         record = reader.read(book)

@@ -29,13 +29,16 @@ import io
 import re
 import warnings
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from visitexport.errors import InvalidRecordError
-from visitexport.formats.xlsx.adapter import shared_strings_part, sheet_rows
+from visitexport.formats.xlsx.adapter import open_part, read_steps, shared_strings_part, sheet_parts, sheet_rows
 from visitexport.formats.xlsx.refs import letter, quote
 from visitexport.limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS
 from visitexport.problems import Problem, shown
+
+if TYPE_CHECKING:
+    from visitexport.formats.xlsx.package import Parts
 
 __all__ = ["Book", "Grid", "RawCell", "open_book"]
 
@@ -76,12 +79,14 @@ class Grid(NamedTuple):
 class Book:
     """An opened workbook: its sheets' names, and their cells on demand."""
 
-    def __init__(self, reader: Any, shared: list[str]) -> None:
+    def __init__(self, reader: Any, shared: list[str], sheets: tuple[str, ...] = ()) -> None:
         self._reader = reader
         self._book = reader.wb
         self._shared = shared
         self._cells = 0
         self.titles: list[str] = [ws.title for ws in self._book.worksheets]
+        # The sheets' parts, as the package check found them, if they agree with openpyxl's sheets.
+        self._parts = sheets if len(sheets) == len(self.titles) else ()
 
     def grid(self, index: int, report: Report) -> Grid:
         """The cells of sheet `index`; `report(place, rule, message)` hears what is wrong."""
@@ -132,7 +137,8 @@ class Book:
                     elif found:
                         rows.append(found)
         except Exception as exc:  # openpyxl's parser raises whatever a malformed cell provokes
-            message = f"the sheet cannot be read after row {previous}: {shown(str(exc))}"
+            part = f"part {shown(self._parts[index])}: " if self._parts else ""
+            message = f"{part}the sheet cannot be read after row {previous}: {shown(str(exc))}"
             report(f"{title}!A{previous + 1}", "xlsx.zip", message)
         return Grid(header, rows)
 
@@ -140,10 +146,9 @@ class Book:
         self._book.close()
 
 
-def open_book(data: bytes, source: str) -> Book:
-    """The workbook in `data`, whose package `check_package` has passed."""
+def open_book(data: bytes, source: str, parts: Parts | None = None) -> Book:
+    """The workbook in `data`, whose package `check_package` has passed, finding `parts`."""
     from openpyxl.reader.excel import ExcelReader
-    from openpyxl.styles.stylesheet import apply_stylesheet
 
     what = "the package"
     try:
@@ -153,29 +158,22 @@ def open_book(data: bytes, source: str) -> Book:
             warnings.simplefilter("ignore")
             reader = ExcelReader(io.BytesIO(data), read_only=True, keep_vba=False, data_only=False, keep_links=False)
             # ExcelReader.read's steps one by one, so a failure names the part it was reading.
-            steps: tuple[tuple[str, Callable[[], object]], ...] = (
-                ("[Content_Types].xml", reader.read_manifest),
-                ("the shared strings", reader.read_strings),
-                ("the workbook part", reader.read_workbook),
-                ("docProps/core.xml", reader.read_properties),
-                ("docProps/custom.xml", reader.read_custom),
-                ("xl/theme/theme1.xml", reader.read_theme),
-                ("xl/styles.xml", lambda: apply_stylesheet(reader.archive, reader.wb)),
-                ("a worksheet", reader.read_worksheets),
-                # reader.parser exists only once the workbook part is read.
-                ("the defined names", lambda: reader.parser.assign_names()),  # noqa: PLW0108
-            )
+            steps = read_steps(reader)
             for part, step in steps:
                 what = part
                 step()
-            what = "the shared strings"
+            what = _named("the shared strings", parts.strings if parts else None)
             shared = _shared_strings(reader)
     except Exception as exc:  # openpyxl raises many kinds of error on a broken package
         if what == "a worksheet":
             what = _unreadable_sheet(reader) or what
         message = f"not a workbook: {what} cannot be read: {shown(str(exc))}"
         raise InvalidRecordError(source, [Problem(0, 0, "", "xlsx.zip", message)]) from None
-    return Book(reader, shared)
+    return Book(reader, shared, parts.sheets if parts else ())
+
+
+def _named(what: str, part: str | None) -> str:
+    return f"{what} (part {shown(part)})" if part else what
 
 
 def _unreadable_sheet(reader: Any) -> str | None:
@@ -184,7 +182,7 @@ def _unreadable_sheet(reader: Any) -> str | None:
     from xml.parsers import expat
 
     try:
-        targets = [rel.target for _sheet, rel in reader.parser.find_sheets()]
+        targets = sheet_parts(reader)
     except Exception:  # the workbook part itself is broken: nothing more to name
         return None
     for target in targets:
@@ -192,7 +190,7 @@ def _unreadable_sheet(reader: Any) -> str | None:
         # past the package check, so it has no entity to expand.
         parser = expat.ParserCreate()
         try:
-            with reader.archive.open(target) as stream:
+            with open_part(reader, target) as stream:
                 while chunk := stream.read(1 << 16):
                     parser.Parse(chunk, False)
                 parser.Parse(b"", True)
