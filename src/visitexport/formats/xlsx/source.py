@@ -158,9 +158,10 @@ def open_book(data: bytes, source: str, parts: Parts | None = None) -> Book:
             warnings.simplefilter("ignore")
             reader = ExcelReader(io.BytesIO(data), read_only=True, keep_vba=False, data_only=False, keep_links=False)
             # ExcelReader.read's steps one by one, so a failure names the part it was reading.
-            steps = read_steps(reader)
-            for part, step in steps:
-                what = part
+            # The package check found where the workbook and the shared strings are: say so too.
+            found = {"the workbook part": parts.workbook, "the shared strings": parts.strings} if parts else {}
+            for part, step in read_steps(reader):
+                what = _named(part, found.get(part))
                 step()
             what = _named("the shared strings", parts.strings if parts else None)
             shared = _shared_strings(reader)
