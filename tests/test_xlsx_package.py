@@ -999,3 +999,10 @@ def test_a_large_part_that_is_not_xml_is_not_counted() -> None:
     parts = base_parts()
     parts["xl/media/image1.png"] = b"\x89PNG\r\n\x1a\n" + b"<c/>" * MAX_ELEMENTS  # markup-like bytes, not XML
     check_package(pack(parts), "in.xlsx")
+
+
+def test_a_dimension_that_is_no_range_is_quoted_escaped_and_cut() -> None:
+    (problem,) = assert_refused(with_dimension("\u202e" + "A1" * 300), "xlsx.range", SHEET)
+    assert "'\\u202eA1A1" in problem.message
+    assert "more characters)' is not a cell range" in problem.message
+    assert problem.message.isprintable()

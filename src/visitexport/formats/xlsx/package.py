@@ -852,7 +852,7 @@ def _parse(name: str, data: bytes) -> Any:
     try:
         root = etree.fromstring(data, etree.XMLParser(**_parser_options()))
     except etree.XMLSyntaxError as exc:
-        raise _Refused(_at("xlsx.zip", name, f"not well-formed XML ({exc.msg})")) from None
+        raise _Refused(_at("xlsx.zip", name, f"not well-formed XML ({shown(str(exc.msg))})")) from None
     if root.getroottree().docinfo.doctype:  # the prolog check makes this unreachable; kept as a second lock
         raise _Refused(_at("xlsx.zip", name, "a DOCTYPE is not allowed"))
     return root
@@ -874,14 +874,14 @@ def _dimension_problem(name: str, head: bytes) -> Problem | None:
             if element.tag == _DIMENSION:
                 return _range_problem(name, element.get("ref"))
     except etree.XMLSyntaxError as exc:
-        return _at("xlsx.zip", name, f"not well-formed XML ({exc.msg})")
+        return _at("xlsx.zip", name, f"not well-formed XML ({shown(str(exc.msg))})")
     return None
 
 
 def _range_problem(name: str, ref: str | None) -> Problem | None:
     extent = _extent(ref) if ref is not None else None
     if extent is None:
-        what = "has no ref" if ref is None else f"{ref[:40]!r} is not a cell range"
+        what = "has no ref" if ref is None else f"'{shown(ref)}' is not a cell range"
         return _at("xlsx.range", name, f"dimension {what}")
     columns, rows = extent
     if rows > MAX_ROWS or columns > MAX_COLUMNS:
