@@ -285,6 +285,9 @@ def test_the_readme_lists_every_size_rule_and_the_setting() -> None:
         "MAX_REPORTED",
         "package.MAX_TOTAL_BYTES",
         "package.MAX_ELEMENTS",
+        "package.MAX_PART_ROWS",
+        "package.MAX_RUNS",
+        "package.MAX_PART_ELEMENTS",
     ],
 )
 def test_the_readme_states_each_limit_as_it_is(name: str) -> None:
