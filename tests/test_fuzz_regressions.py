@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +57,14 @@ def test_a_named_style_without_its_format_is_refused_in_silence(capsys: pytest.C
     assert capsys.readouterr() == ("", "")
     assert "xl/styles.xml" in str(caught.value)
     TARGETS["xlsx"].check(data)
+
+
+def test_a_sheet_whose_deflate_data_is_damaged_is_named() -> None:
+    # Found by CI's ten seconds of fuzzing: openpyxl fails on the sheet, and the search for the
+    # part to name met zlib's own error, which escaped as an internal error.
+    data = (Path(__file__).parent / "fuzz_findings" / "damaged-deflate-in-a-sheet.xlsx").read_bytes()
+    TARGETS["xlsx"].check(data)
+    with pytest.raises(InvalidRecordError) as caught:
+        read_record(data, "damaged.xlsx", "xlsx")
+    (problem,) = caught.value.problems
+    assert (problem.rule, "part xl/worksheets/sheet3.xml" in problem.message) == ("xlsx.zip", True)
