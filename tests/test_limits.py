@@ -294,3 +294,14 @@ def test_the_readme_states_each_limit_as_it_is(name: str) -> None:
     assert limits.SCALE == 1, "the README states the defaults"
     value = getattr(package, name.split(".")[1]) if name.startswith("package.") else getattr(limits, name)
     assert f"{value:,}" in security_section()
+
+
+@pytest.mark.parametrize("token", ['"a"', "0", "[]", '"\\u00e9"'])
+def test_a_json_file_of_millions_of_tiny_values_is_refused_within_512_mib(token: str, tmp_path: Path) -> None:
+    # orjson set aside 384 MB to write 2.3 million one-letter texts back and crashed (SIGSEGV) under the cap.
+    count = (limits.MAX_JSON_BYTES - 64) // (len(token) + 1)
+    path = tmp_path / "tiny.json"
+    path.write_text('{"a": [' + ",".join([token] * count) + "]}", encoding="utf-8")
+    done = visitexport("validate", str(path))
+    assert done.returncode == 1, (done.returncode, done.stderr[-500:])
+    assert "size.values" in done.stdout or "size.items" in done.stdout
