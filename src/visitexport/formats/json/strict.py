@@ -36,7 +36,7 @@ from typing import Any
 import orjson
 
 from visitexport.errors import InvalidRecordError
-from visitexport.limits import MAX_BYTES, MAX_DEPTH, MAX_REPORTED, MAX_VALUES
+from visitexport.limits import MAX_DEPTH, MAX_JSON_BYTES, MAX_REPORTED, MAX_VALUES, RAISE_HINT
 from visitexport.problems import Problem, escape_pointer, pointer_of, shown
 
 __all__ = [
@@ -209,10 +209,18 @@ def parse(data: bytes, source: str = "<input>") -> tuple[Any, str]:
     Raises `InvalidRecordError` with every problem found in the text (at most
     `MAX_REPORTED`, the first ones).
     """
-    if len(data) > MAX_BYTES:
+    if len(data) > MAX_JSON_BYTES:
         raise InvalidRecordError(
             source,
-            [Problem(1, 1, "", "json.size", f"file is larger than the limit of {MAX_BYTES:,} bytes")],
+            [
+                Problem(
+                    1,
+                    1,
+                    "",
+                    "json.size",
+                    f"file is larger than the limit of {MAX_JSON_BYTES:,} bytes for JSON; {RAISE_HINT}",
+                )
+            ],
         )
     if data.startswith(b"\xef\xbb\xbf"):
         raise InvalidRecordError(
