@@ -118,7 +118,7 @@ def convert(data: bytes, source: str, to: str, *, origin: str | None = None, **o
 def format_bytes(data: bytes, source: str = "<input>") -> bytes:
     """The canonical bytes of a JSON record; only strict JSON reading must succeed."""
     value, text = strict.parse(data, source)
-    if strict.too_deep(value) is not None and (deep := strict.scan(text).too_deep):
+    if strict.too_deep(value) is not None and (deep := strict.scan(text, places=False).too_deep):
         line, column = strict.Locator(text).at(deep[1])
         raise InvalidRecordError(source, [Problem(line, column, deep[0], "json.depth", DEPTH_MESSAGE)])
     return canonical_bytes(value)
