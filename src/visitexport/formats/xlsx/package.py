@@ -530,7 +530,7 @@ def _openpyxl_parts(archive: zipfile.ZipFile, roots: dict[str, Any]) -> tuple[di
 
 
 def _workbook_part(content_types: Any, overrides: list[tuple[str | None, str]]) -> str | None:
-    """The workbook part as ``openpyxl.reader.excel._find_workbook_part`` finds it."""
+    """The workbook part as openpyxl's reader finds it (its private ``_find_workbook_part``)."""
     for wanted in _WORKBOOK_TYPES:
         part = next((part for kind, part in overrides if kind == wanted), None)
         if part is not None:
