@@ -106,7 +106,7 @@ def test_a_file_named_twice_is_checked_once(tmp_path: Path) -> None:
 
 
 def test_oversized_input_is_read_only_up_to_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("visitexport.formats.json.strict.MAX_BYTES", 100)
+    monkeypatch.setattr("visitexport.formats.json.strict.MAX_JSON_BYTES", 100)
     assert len(files.read_input(str(SEED), 100)) == 101
     result = CliRunner().invoke(main, ["validate", str(EXAMPLE)])
     assert result.exit_code == 1
