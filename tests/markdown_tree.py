@@ -187,16 +187,17 @@ GFM_TAGS = frozenset(
         "a",
     ]
 )
-#: Links GitHub makes from text shaped like an e-mail address, whatever the escaping (README: Markdown).
-GFM_EMAIL_LINKS = ("mailto:", "xmpp:")
 
 
 def is_email_link(href: str) -> bool:
-    """One of those links; cmark-gfm keeps local-part characters before the scheme ('+xmpp:a@b.co'),
-    and after one such link in 'mailto:a@b.coa@b.co' links the rest as a bare address ('b.coa@b.co')."""
-    return href.lstrip("+-._").startswith(GFM_EMAIL_LINKS) or _BARE_ADDRESS.fullmatch(href) is not None
+    """A link GitHub makes from text shaped like an e-mail address, whatever the escaping (README:
+    Markdown). cmark-gfm keeps local-part characters before the scheme ('+xmpp:a@b.co',
+    '1.xmpp:a@b.co'), and after one such link in 'mailto:a@b.coa@b.co' links the rest as a bare
+    address ('b.coa@b.co')."""
+    return _EMAIL_LINK.match(href) is not None or _BARE_ADDRESS.fullmatch(href) is not None
 
 
+_EMAIL_LINK = re.compile(r"[\w.+-]*(?:mailto|xmpp):")
 _BARE_ADDRESS = re.compile(r"[\w.+-]+@[\w.-]+")
 
 
