@@ -21,7 +21,6 @@ import tracemalloc
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -48,6 +47,8 @@ from visitexport.formats.xlsx.package import (
 from visitexport.formats.xlsx.refs import letter
 from visitexport.limits import MAX_CELLS, MAX_SHEET_BYTES
 from visitexport.problems import Problem, shown
+
+from .zips import Entry, pack, raw_zip, zeros_crc, zeros_deflated
 
 MIB = 1024 * 1024
 MEMORY_LIMIT = 20 * MIB
@@ -82,60 +83,6 @@ def base_parts() -> dict[str, bytes]:
         return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
-@dataclass
-class Entry:
-    """One zip entry, written exactly as described: nothing is checked or made consistent."""
-
-    name: str
-    data: bytes = b""
-    method: int = zipfile.ZIP_DEFLATED
-    flags: int = 0
-    payload: bytes | None = None  # the bytes after the local header; by default `data` compressed by `method`
-    size: int | None = None  # declared uncompressed size; by default len(data)
-    crc: int | None = None  # by default the CRC of `data`
-    alias_of: str | None = None  # no data of its own: the directory points at that entry's local header
-
-
-def deflated(data: bytes) -> bytes:
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-    return compressor.compress(data) + compressor.flush()
-
-
-def payload_of(entry: Entry) -> bytes:
-    if entry.payload is not None:
-        return entry.payload
-    if entry.method == zipfile.ZIP_DEFLATED:
-        return deflated(entry.data)
-    if entry.method == zipfile.ZIP_BZIP2:
-        return bz2.compress(entry.data)
-    return entry.data
-
-
-def raw_zip(entries: list[Entry]) -> bytes:
-    out = bytearray()
-    directory = bytearray()
-    offsets: dict[str, int] = {}
-    for entry in entries:
-        name = entry.name.encode("utf-8")
-        flags = entry.flags | (0x800 if not entry.name.isascii() else 0)
-        payload = payload_of(entry)
-        size = len(entry.data) if entry.size is None else entry.size
-        crc = zlib.crc32(entry.data) if entry.crc is None else entry.crc
-        fields = (flags, entry.method, 0, 0x21, crc, len(payload), size, len(name), 0)
-        if entry.alias_of is None:
-            offsets[entry.name] = len(out)
-            out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, *fields) + name + payload
-        offset = offsets[entry.alias_of or entry.name]
-        directory += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, *fields, 0, 0, 0, 0, offset) + name
-    count = len(entries)
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), len(out), 0)
-    return bytes(out + directory + end)
-
-
-def pack(parts: dict[str, bytes], *extra: Entry) -> bytes:
-    return raw_zip([Entry(name, data) for name, data in parts.items()] + list(extra))
-
-
 def edited(name: str, edit: Callable[[str], str]) -> bytes:
     parts = base_parts()
     parts[name] = edit(parts[name].decode()).encode()
@@ -148,22 +95,6 @@ def with_relationship(name: str, relationship: str) -> bytes:
 
 def with_dimension(ref: str) -> bytes:
     return edited(SHEET, lambda text: re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>', text))
-
-
-@cache
-def zeros_deflated(size: int) -> bytes:
-    """`size` zero bytes deflated (about 1000 to 1), built in 1 MiB steps so the test stays cheap."""
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-    chunk = bytes(MIB)
-    out = [compressor.compress(chunk) for _ in range(size // MIB)]
-    return b"".join([*out, compressor.flush()])
-
-
-def zeros_crc(size: int) -> int:
-    crc = 0
-    for _ in range(size // MIB):
-        crc = zlib.crc32(bytes(MIB), crc)
-    return crc
 
 
 # --- asserting -------------------------------------------------------------------------------------------------------

@@ -10,16 +10,12 @@ make the zip say whatever an attacker would.
 
 from __future__ import annotations
 
-import bz2
 import copy
 import io
 import json
 import re
-import struct
 import zipfile
-import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -144,60 +140,6 @@ def seed_parts() -> dict[str, bytes]:
     return dict(_seed_parts())
 
 
-@dataclass
-class Entry:
-    """One zip entry, written exactly as described: nothing is checked or made consistent."""
-
-    name: str
-    data: bytes = b""
-    method: int = zipfile.ZIP_DEFLATED
-    payload: bytes | None = None  # the bytes after the local header; by default `data` compressed by `method`
-    size: int | None = None  # the declared uncompressed size; by default len(data)
-    crc: int | None = None  # by default the CRC of `data`
-
-
-def deflated(data: bytes) -> bytes:
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-    return compressor.compress(data) + compressor.flush()
-
-
-def _payload(entry: Entry) -> bytes:
-    if entry.payload is not None:
-        return entry.payload
-    if entry.method == zipfile.ZIP_DEFLATED:
-        return deflated(entry.data)
-    if entry.method == zipfile.ZIP_BZIP2:
-        return bz2.compress(entry.data)
-    if entry.method == zipfile.ZIP_LZMA:
-        # zipfile's own LZMA framing: a version, the properties' length, the properties, then raw LZMA.
-        compressor = zipfile.LZMACompressor()  # type: ignore[attr-defined]
-        framed: bytes = compressor.compress(entry.data) + compressor.flush()
-        return framed
-    return entry.data
-
-
-def raw_zip(entries: list[Entry]) -> bytes:
-    out = bytearray()
-    directory = bytearray()
-    for entry in entries:
-        name = entry.name.encode("utf-8")
-        flags = 0 if entry.name.isascii() else 0x800
-        payload = _payload(entry)
-        size = len(entry.data) if entry.size is None else entry.size
-        crc = zlib.crc32(entry.data) if entry.crc is None else entry.crc
-        fields = (flags, entry.method, 0, 0x21, crc, len(payload), size, len(name), 0)
-        offset = len(out)
-        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, *fields) + name + payload
-        directory += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, *fields, 0, 0, 0, 0, offset) + name
-    count = len(entries)
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), len(out), 0)
-    return bytes(out + directory + end)
-
-
-def pack(parts: dict[str, bytes], *extra: Entry) -> bytes:
-    return raw_zip([Entry(name, data) for name, data in parts.items()] + list(extra))
-
-
 def sheet_part(parts: dict[str, bytes], sheet: str) -> str:
     """The part holding the sheet named `sheet`, found through the workbook and its relationships."""
     workbook = parts[WORKBOOK].decode()
@@ -262,19 +204,3 @@ def add_sheet(parts: dict[str, bytes], title: str, state: str = "visible") -> st
     add_relationship(parts, WORKBOOK_RELS, f"{RELATIONSHIPS}/worksheet", f"/{name}")
     add_override(parts, name, f"{SPREADSHEET}.worksheet+xml")
     return name
-
-
-@cache
-def zeros_deflated(size: int) -> bytes:
-    """`size` zero bytes deflated (about 1000 to 1), built a mebibyte at a time."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-    chunk = bytes(MIB)
-    out = [compressor.compress(chunk) for _ in range(size // MIB)]
-    return b"".join([*out, compressor.flush()])
-
-
-def zeros_crc(size: int) -> int:
-    crc = 0
-    for _ in range(size // MIB):
-        crc = zlib.crc32(bytes(MIB), crc)
-    return crc

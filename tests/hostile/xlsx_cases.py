@@ -23,20 +23,16 @@ from tests.hostile.builders import (
     SPREADSHEET,
     WORKBOOK,
     WORKBOOK_RELS,
-    Entry,
     add_override,
     add_relationship,
     add_sheet,
     edit,
     move,
-    pack,
-    raw_zip,
     seed_parts,
     seed_workbook,
-    zeros_crc,
-    zeros_deflated,
 )
 from tests.hostile.harness import Case, Env, accepted, refused
+from tests.zips import Entry, pack, raw_zip, zeros_crc, zeros_deflated
 
 PEOPLE = "xl/worksheets/sheet6.xml"
 NAME_CELL = '<c r="C2" s="2" t="inlineStr"><is><t>Yohei Kono</t></is></c>'
