@@ -1,6 +1,7 @@
 """visitexport: diplomatic press releases as canonical JSON records.
 
-The public API mirrors the command line: `load`/`loads` read and validate a
+The public API mirrors the command line: `ingest` reads a release's plain text
+into a record (with warnings where its structure was a guess); `load`/`loads` read and validate a
 record of any readable format, `check`/`check_file`/`check_files` report
 problems without raising, `format_bytes` gives canonical bytes,
 `read_record`/`write_record` convert from and to any format by name, and one
@@ -20,6 +21,7 @@ from visitexport.api import (
     dump_xlsx,
     dump_xml,
     format_bytes,
+    ingest,
     load,
     load_xlsx,
     load_xml,
@@ -33,6 +35,7 @@ from visitexport.api import (
 from visitexport.batch import check_file, check_files
 from visitexport.errors import InvalidRecordError, MissingFileError, OptionError, ToolError, VisitExportError
 from visitexport.formats.json.canonical import canonical_bytes
+from visitexport.formats.text.result import IngestWarning, Ingested
 from visitexport.problems import FileResult, Problem
 from visitexport.schema.loading import SCHEMA_ID, SCHEMA_VERSION, load_schema, schema_bytes
 
@@ -42,6 +45,8 @@ __all__ = [
     "SCHEMA_ID",
     "SCHEMA_VERSION",
     "FileResult",
+    "IngestWarning",
+    "Ingested",
     "InvalidRecordError",
     "MissingFileError",
     "OptionError",
@@ -60,6 +65,7 @@ __all__ = [
     "dump_xlsx",
     "dump_xml",
     "format_bytes",
+    "ingest",
     "load",
     "load_schema",
     "load_xlsx",

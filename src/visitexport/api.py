@@ -22,6 +22,7 @@ from visitexport.errors import InvalidRecordError
 from visitexport.files import read_input
 from visitexport.formats.json import strict
 from visitexport.formats.json.canonical import canonical_bytes
+from visitexport.formats.text.result import Ingested
 from visitexport.limits import MAX_BYTES
 from visitexport.problems import Problem
 from visitexport.schema.messages import DEPTH_MESSAGE
@@ -36,6 +37,7 @@ __all__ = [
     "dump_xlsx",
     "dump_xml",
     "format_bytes",
+    "ingest",
     "load",
     "load_xlsx",
     "load_xml",
@@ -122,6 +124,20 @@ def format_bytes(data: bytes, source: str = "<input>") -> bytes:
         line, column = strict.Locator(text).at(deep[1])
         raise InvalidRecordError(source, [Problem(line, column, deep[0], "json.depth", DEPTH_MESSAGE)])
     return canonical_bytes(value)
+
+
+def ingest(text: bytes | str, source: str = "<text>", *, encoding: str = "utf-8") -> Ingested:
+    """A release's plain text read into a valid record, and where its structure was a guess.
+
+    `text` is the release as bytes (decoded with `encoding`) or as a string.
+    The record holds the whole document layer (rendering it back gives `text`
+    byte for byte), an id, and the release's date and issuer where the header
+    prints them. Raises `InvalidRecordError` for bytes that are no release's
+    text (empty, binary, not in `encoding`, a line too long), naming the line.
+    """
+    from visitexport.formats.text.codec import ingest as read
+
+    return read(text, source, encoding)
 
 
 def xsd_bytes() -> bytes:

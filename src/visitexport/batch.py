@@ -32,7 +32,7 @@ OUT_OF_MEMORY = (
 
 def find(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] = ()) -> list[str]:
     """The files `paths` name: files as given, folders searched for every extension a readable format has."""
-    extensions = [e for f in formats.readable() for e in f.extensions]
+    extensions = [e for f in formats.readable() if f.searched for e in f.extensions]
     return list(expand(paths, extensions, exclude))
 
 

@@ -2,8 +2,10 @@
 
 Exit codes (also in the README):
 
-- 0: success; every record is valid (validate), canonical (fmt --check), converted (convert);
-- 1: the data is invalid: a record fails validation, or is not canonical under ``fmt --check``;
+- 0: success; every record is valid (validate), canonical (fmt --check), converted (convert),
+  every release read (ingest, warnings or not);
+- 1: the data is invalid: a record fails validation, or is not canonical under ``fmt --check``,
+  or a release's text cannot be read (empty, binary, not in its encoding);
 - 2: usage error: an unknown option, a missing argument, a format that cannot be inferred;
 - 3: the tool could not run: a file or folder could not be read or written, or the
   installation is broken.
@@ -19,7 +21,7 @@ from typing import Any, TypeVar
 
 import click
 
-from visitexport import __version__, api, batch, formats, report
+from visitexport import __version__, api, batch, formats, ingesting, report
 from visitexport.errors import InvalidRecordError, OptionError, ToolError
 from visitexport.files import STDIO, expand, read_input, same_file, write_atomic
 from visitexport.limits import MAX_BYTES
@@ -120,6 +122,63 @@ def _coloured(line: str) -> str:
     if not sep2:
         return line
     return f"{head}{sep}{click.style(rule, fg='red', bold=True)}{sep2}{message}"
+
+
+@main.command()
+@click.argument("releases", nargs=-1, required=True)
+@click.option("-o", "--output", help="The record's file (one release); default: standard output.")
+@click.option("--out-dir", type=click.Path(file_okay=False), help="Write each record to DIR/NAME.json.")
+@click.option("--encoding", default="utf-8", show_default=True, help="The text's encoding, such as cp1252 or latin-1.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: warnings and problems on standard error; json: one report object.",
+)
+@_COLOUR
+def ingest(
+    *,
+    releases: tuple[str, ...],
+    output: str | None,
+    out_dir: str | None,
+    encoding: str,
+    output_format: str,
+    colour: str,
+) -> None:
+    """Read press releases' plain text into records (RELEASES are files, or - for standard input).
+
+    Each record holds the whole text (converting it --to text gives back the
+    file byte for byte), an id, and the release's date and issuer where its
+    header prints them. Where the structure was a guess, a warning names the
+    line. Nothing is written for a text that cannot be read.
+    """
+    if output is not None and out_dir is not None:
+        raise click.UsageError("give -o or --out-dir, not both")
+    if len(releases) > 1 and out_dir is None:
+        raise click.UsageError("several releases need --out-dir DIR (one record each)")
+    try:
+        targets = [output or STDIO] if out_dir is None else ingesting.targets(releases, out_dir)
+    except OptionError as exc:
+        raise click.UsageError(f"{exc.option}: {exc.message}") from None
+    for release, target in zip(releases, targets, strict=True):
+        if same_file(release, target):
+            raise click.UsageError(f"{target} is the release itself; write the record elsewhere")
+    # The JSON report goes to standard output unless the record does.
+    report_err = output_format == "json" and STDIO in targets
+    entries: list[ingesting.Entry] = []
+    for release, target in zip(releases, targets, strict=True):
+        entry = ingesting.ingest_file(release, target, encoding)
+        entries.append(entry)
+        if output_format == "text":
+            if entry.result.problems:
+                _echo_problems(InvalidRecordError(entry.result.path, list(entry.result.problems)), colour)
+            for line in ingesting.warning_lines(entry):
+                click.echo(line, err=True)
+    if output_format == "json":
+        click.echo(ingesting.as_json(entries, __version__), nl=False, err=report_err)
+    sys.exit(EXIT_INVALID if any(e.result.problems for e in entries) else EXIT_OK)
 
 
 @main.command()

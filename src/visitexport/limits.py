@@ -39,6 +39,7 @@ __all__ = [
     "MAX_REPORTED",
     "MAX_ROWS",
     "MAX_SHEET_BYTES",
+    "MAX_TEXT_BYTES",
     "MAX_VALUES",
     "MAX_XML_BYTES",
     "MAX_XML_CHILDREN",
@@ -125,6 +126,8 @@ _FRAME_CELLS = 20_000 + MAX_ITEMS
 #: The JSON written for a valid record is its canonical form, measured by
 #: orjson; Python spells a few numbers a byte longer (``1e+16``).
 MAX_JSON_BYTES = MAX_RECORD_BYTES + MIB
+#: A release's plain text: its record holds every byte of it, and more besides.
+MAX_TEXT_BYTES = MAX_RECORD_BYTES
 #: Every value is at most one element (an empty list or object none).
 MAX_XML_ELEMENTS = MAX_VALUES
 #: An element's children: the items of a list, or an object's fields (far fewer).

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from visitexport.limits import MAX_MESSAGE
 from visitexport.problems import FileResult, Problem, shown
@@ -71,7 +72,9 @@ def _what(problem: Problem) -> str:
     return safe(f"{pointer}; at {problem.place}" if problem.line and problem.place else pointer)
 
 
-def as_json(results: Sequence[FileResult], version: str) -> str:
+def as_json(results: Sequence[FileResult], version: str, extra: Sequence[dict[str, Any]] = ()) -> str:
+    """One versioned report of `results`; `extra[n]` adds fields to the nth file's entry (ingest's record and warnings)."""
+    more = list(extra) + [{}] * (len(results) - len(extra))
     report = {
         "report_version": REPORT_VERSION,
         "tool": {"name": "visitexport", "version": version},
@@ -84,8 +87,9 @@ def as_json(results: Sequence[FileResult], version: str) -> str:
                 "valid": r.valid,
                 **({"error": _cut(r.error)} if r.error is not None else {}),
                 "problems": [_bounded(p).as_dict() for p in r.problems],
+                **{key: _cut_all(value) for key, value in fields.items()},
             }
-            for r in results
+            for r, fields in zip(results, more, strict=True)
         ],
     }
     text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
@@ -94,6 +98,17 @@ def as_json(results: Sequence[FileResult], version: str) -> str:
     if not text.replace("\n", "").isprintable():
         text = "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
     return text
+
+
+def _cut_all(value: Any) -> Any:
+    """`value` with every text in it cut at MAX_MESSAGE."""
+    if isinstance(value, str):
+        return _cut(value)
+    if isinstance(value, list):
+        return [_cut_all(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _cut_all(v) for k, v in value.items()}
+    return value
 
 
 def _bounded(problem: Problem) -> Problem:

@@ -66,6 +66,8 @@ class Format(NamedTuple):
     #: Keyword options the writer takes, and the "module:function" that checks their values.
     options: tuple[str, ...] = ()
     option_checker: str | None = None
+    #: Folders are searched for its files (records are; a release's plain text, read by ingest, is not).
+    searched: bool = True
 
     @property
     def readable(self) -> bool:
@@ -144,8 +146,9 @@ FORMATS: dict[str, Format] = {
             (".txt", ".text"),
             binary=False,
             lossless=False,
-            reader=None,
+            reader="visitexport.formats.text.codec:load_text",
             writer="visitexport.formats.text.codec:render_text",
+            searched=False,
         ),
         Format(
             "md",

@@ -36,12 +36,13 @@ LATER_FACTS = (("statements", STATEMENT), ("outcomes", OUTCOME), ("referenced_do
 
 
 class _Blocks:
-    """The document's blocks and list items, flattened in reading order."""
+    """The document's parts (header lines, blocks, list items), flattened in reading order."""
 
-    __slots__ = ("ids", "pointers", "spans", "tables", "texts", "too_deep")
+    __slots__ = ("ids", "nodes", "pointers", "spans", "tables", "texts", "too_deep")
 
     def __init__(self) -> None:
-        self.ids: list[str] = []  # block and item ids
+        self.ids: list[str] = []  # header part, block and item ids
+        self.nodes: list[dict[str, Any]] = []  # in step with `ids`: the part itself
         self.pointers: list[str] = []  # in step with `ids`, only when asked for
         self.texts: list[str] = []  # every text of the document
         self.spans: dict[str, tuple[int, int]] = {}  # a block's texts are texts[start:end]
@@ -49,9 +50,9 @@ class _Blocks:
         self.too_deep: list[int] = []  # index in `ids` of the section or item whose blocks nest too deep
 
 
-def _walk_blocks(body: list[dict[str, Any]], with_pointers: bool) -> _Blocks:
+def _walk_blocks(document: dict[str, Any], with_pointers: bool) -> _Blocks:
     tree = _Blocks()
-    ids, pointers, texts, spans = tree.ids, tree.pointers, tree.texts, tree.spans
+    ids, nodes, pointers, texts, spans = tree.ids, tree.nodes, tree.pointers, tree.texts, tree.spans
 
     # Without pointers the walk builds no strings: a clean record never needs them.
     def walk(blocks: list[dict[str, Any]], pointer: str, parent: int, depth: int) -> None:
@@ -62,13 +63,14 @@ def _walk_blocks(body: list[dict[str, Any]], with_pointers: bool) -> _Blocks:
         for n, block in enumerate(blocks):
             ident = block["id"]
             ids.append(ident)
+            nodes.append(block)
             here = ""
             if with_pointers:
                 here = f"{pointer}/{n}"
                 pointers.append(here)
             start = len(texts)
-            kind = block["type"]
-            if kind == "paragraph":  # most blocks: the shortest way through
+            kind = block.get("type")
+            if kind == "paragraph" or "text" in block:  # most blocks, and header lines: the shortest way
                 texts.append(block["text"])
                 spans[ident] = (start, start + 1)
                 continue
@@ -77,23 +79,29 @@ def _walk_blocks(body: list[dict[str, Any]], with_pointers: bool) -> _Blocks:
                 texts.append(block["heading"])
                 if "blocks" in block:
                     walk(block["blocks"], here and f"{here}/blocks", index, depth + 2)
+            elif kind == "field":
+                texts.extend((block["key"], block["value"]))
             elif kind == "list":
                 for i, item in enumerate(block["items"]):
                     item_index = len(ids)
                     ids.append(item["id"])
+                    nodes.append(item)
                     item_pointer = ""
                     if with_pointers:
                         item_pointer = f"{here}/items/{i}"
                         pointers.append(item_pointer)
                     item_start = len(texts)
-                    walk(item["blocks"], item_pointer and f"{item_pointer}/blocks", item_index, depth + 4)
+                    if "blocks" in item:
+                        walk(item["blocks"], item_pointer and f"{item_pointer}/blocks", item_index, depth + 4)
                     spans[item["id"]] = (item_start, len(texts))
             else:
                 texts.extend(cell for row in block["rows"] for cell in row if cell)
                 tree.tables.append((index, block))
             spans[ident] = (start, len(texts))
 
-    walk(body, "/document/body", -1, 3)
+    for key in ("header", "body", "footer"):
+        if key in document:
+            walk(document[key], f"/document/{key}", -1, 3)
     return tree
 
 
@@ -162,8 +170,9 @@ class Context:
         self.record = record
         #: The file was seen to hold no text too long for a spreadsheet cell.
         self.fits_cells = fits_cells
-        self.release_day: str = record["release"]["date"]
-        self._blocks = blocks = _walk_blocks(record["document"]["body"], with_pointers=False)
+        #: The release's date, when the record has one.
+        self.release_day: str | None = record.get("release", {}).get("date")
+        self._blocks = blocks = _walk_blocks(record["document"], with_pointers=False)
         self._engagements = engagements = _walk_engagements(record.get("engagements", []), with_pointers=False)
         self.block_ids = blocks.ids
         self.block_set = set(blocks.ids)
@@ -229,6 +238,11 @@ class Context:
         return self._blocks.spans
 
     @property
+    def parts(self) -> list[dict[str, Any]]:
+        """Every header line, block and list item, in step with `block_ids`."""
+        return self._blocks.nodes
+
+    @property
     def tables(self) -> list[tuple[int, dict[str, Any]]]:
         """(index in `block_ids`, block) of every table."""
         return self._blocks.tables
@@ -251,7 +265,7 @@ class Context:
     def block_pointer(self, index: int) -> str:
         """The pointer of `block_ids[index]`'s block or item."""
         if not self._blocks.pointers:
-            self._blocks.pointers = _walk_blocks(self.record["document"]["body"], with_pointers=True).pointers
+            self._blocks.pointers = _walk_blocks(self.record["document"], with_pointers=True).pointers
         return self._blocks.pointers[index]
 
     def engagement_pointer(self, index: int) -> str:

@@ -115,6 +115,8 @@ def outside_visit(ctx: Context) -> Iterator[Fault]:
 )
 def due_before_release(ctx: Context) -> Iterator[Fault]:
     release_day = ctx.release_day
+    if release_day is None:
+        return
     for n, outcome in enumerate(ctx.record.get("outcomes", ())):
         if "due" in outcome and (span := when(outcome["due"])) and span[1] < release_day:
             yield f"/outcomes/{n}/due", f"due {describe(span)} is before the release date {release_day}"
@@ -127,6 +129,8 @@ def due_before_release(ctx: Context) -> Iterator[Fault]:
 )
 def status(ctx: Context) -> Iterator[Fault]:
     release_day = ctx.release_day
+    if release_day is None:
+        return
     if span := ctx.visit_span:
         visit_status = ctx.record["visit"]["status"]
         if visit_status == "completed" and span[0] > release_day:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from visitexport.limits import MAX_DEPTH
+from visitexport.problems import escape_pointer
 from visitexport.rules._context import Context
 from visitexport.rules._rule import Fault, rule
 
@@ -17,15 +19,17 @@ _FRACTION = "write whole numbers without a fraction (2, not 2.0)"
     "whole numbers are written without a fraction (`2`, not `2.0`, which JSON Schema cannot tell apart)",
 )
 def integer(ctx: Context) -> Iterator[Fault]:
-    # JSON Schema's "integer" accepts 2.0; Python reads it as a float.
-    for index, table in ctx.tables:
-        if type(table["header_rows"]) is not int:
-            yield f"{ctx.block_pointer(index)}/header_rows", _FRACTION
-    document = ctx.record["document"]
-    if type(document["layout"]["list_indent"]) is not int:
-        yield "/document/layout/list_indent", _FRACTION
-    if "footer" in document and type(document["footer"]["blank_lines_before"]) is not int:
-        yield "/document/footer/blank_lines_before", _FRACTION
+    # JSON Schema's "integer" accepts 2.0; Python reads it as a float. Every number of the
+    # document layer is a whole one (counts, places, indents), and it holds the record's only numbers.
+    stack: list[tuple[str, Any]] = [("/document", ctx.record["document"])]
+    while stack:
+        pointer, value = stack.pop()
+        if type(value) is float:
+            yield pointer, _FRACTION
+        elif type(value) is dict:
+            stack += ((f"{pointer}/{escape_pointer(k)}", v) for k, v in value.items() if type(v) is not str)
+        elif type(value) is list:
+            stack += ((f"{pointer}/{n}", v) for n, v in enumerate(value) if type(v) is not str)
 
 
 @rule(

@@ -58,7 +58,8 @@ def _each(ctx: Context, values: list[str], known: set[str], wanted: tuple[str, .
 def unresolved(ctx: Context) -> Iterator[Fault]:
     record, people, organisations, places = ctx.record, ctx.people, ctx.organisations, ctx.places
     engagements, parties = ctx.engagement_ids, ctx.parties
-    if (issuer := record["release"]["issuer"]) not in organisations:
+    issuer = record.get("release", {}).get("issuer")
+    if issuer is not None and issuer not in organisations:
         yield "/release/issuer", _unresolved(ctx, issuer, _ORG)
     if visit := record.get("visit"):
         if not people.issuperset(visit["principals"]):

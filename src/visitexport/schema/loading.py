@@ -16,8 +16,8 @@ from visitexport.errors import ToolError
 
 __all__ = ["SCHEMA_ID", "SCHEMA_VERSION", "bundled_schema", "load_schema", "schema_bytes"]
 
-SCHEMA_VERSION = "1.0"
-SCHEMA_ID = "urn:visitexport:schema:visit:1.0"
+SCHEMA_VERSION = "2.0"
+SCHEMA_ID = "urn:visitexport:schema:visit:2.0"
 
 
 @cache

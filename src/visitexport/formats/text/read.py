@@ -1,0 +1,817 @@
+"""A release's plain text read into a document layer, every byte kept; guesses are warnings.
+
+The reader never fails on text it could decode: it sorts the lines into a
+header (title, qualifiers, date and issuer lines), a body (sections,
+paragraphs, lists and their items, tables, key/value lines) and a footer
+(navigation chrome), recording every line's exact layout as it goes. The
+renderer then prunes what equals its defaults (`render.render_document`
+with ``prune=True``), and the result is rendered once more and compared with
+the input: should any construct ever fail to come back byte for byte, the
+body is read again as plain paragraphs, which always do, with a warning.
+
+Decisions that were a guess (a sentence with a heading's label read as an
+item, a short line read as a heading, a first row read as a table's header,
+a sub-item printed on its parent's line...) are warnings naming the line.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from visitexport.formats.text import classify
+from visitexport.formats.text.classify import Label
+from visitexport.formats.text.lines import Line, Text
+from visitexport.formats.text.render import INLINE, render_document
+from visitexport.formats.text.result import IngestWarning
+from visitexport.problems import shown
+
+__all__ = ["IngestWarning", "Reading", "assign_ids", "read_document"]
+
+Node = dict[str, Any]
+_QUOTE = 60
+
+
+def _quote(line: Line) -> str:
+    text = line.content
+    return shown(text if len(text) <= _QUOTE else text[: _QUOTE - 1].rstrip() + "\u2026")
+
+
+def _layout(node: Node, blanks: list[Line], lines: list[Line], joined: bool = False) -> None:
+    """Record every line's layout on `node` (its empty lines first); pruning keeps only what differs."""
+    node["blank_lines"] = len(blanks)
+    overrides: list[Node] = []
+    for at, line in enumerate([*blanks, *lines]):
+        over: Node = {"at": at}
+        first_joined = joined and at == len(blanks)
+        if not first_joined:
+            over["indent"] = line.indent
+        if line.trailing:
+            over["trailing"] = line.trailing
+        if line.ending and not first_joined:
+            over["ending"] = line.ending
+        overrides.append(over)
+    if overrides:
+        node["lines"] = overrides
+
+
+def _join(pieces: list[str]) -> tuple[str, list[int]]:
+    """One text from its printed lines, and which of its spaces were line breaks."""
+    breaks: list[int] = []
+    spaces = 0
+    for piece in pieces[:-1]:
+        spaces += piece.count(" ") + 1
+        breaks.append(spaces)
+    return " ".join(pieces), breaks
+
+
+@dataclass
+class _Text:
+    """A part whose text may go on over the lines that follow it (a hard-wrapped paragraph)."""
+
+    layout: Node  # where the layout goes (the item, for an item's first paragraph)
+    holder: Node  # where the text goes
+    key: str
+    blanks: list[Line]
+    lines: list[Line]
+    pieces: list[str]
+    joined: bool = False
+
+    def close(self) -> None:
+        text, breaks = _join(self.pieces)
+        self.holder[self.key] = text
+        if breaks:
+            self.holder["breaks"] = breaks
+        _layout(self.layout, self.blanks, self.lines, self.joined)
+
+
+@dataclass
+class _List:
+    column: int
+    style: str
+    node: Node
+    parent: list[Node]
+    floating: bool = False  # its first item was printed on its parent's line: its column is not known yet
+
+
+@dataclass
+class _Body:
+    """The blocks of the body or the footer, built line by line."""
+
+    lines: list[Line]
+    warnings: list[IngestWarning]
+    wrap: int  # the longest line: a line this long was broken by the wrapping, not by the author
+    root: list[Node] = field(default_factory=list)
+    sections: list[tuple[str, Node]] = field(default_factory=list)
+    lists: list[_List] = field(default_factory=list)
+    open: _Text | None = None
+    blanks: list[Line] = field(default_factory=list)
+    heading_styles: set[str] = field(default_factory=set)
+
+    def warn(self, line: Line, message: str) -> None:
+        self.warnings.append(IngestWarning(line.number, message))
+
+    # --- where a block goes --------------------------------------------------------------
+
+    def container(self) -> list[Node]:
+        if not self.sections:
+            return self.root
+        blocks: list[Node] = self.sections[-1][1].setdefault("blocks", [])
+        return blocks
+
+    def place(self, column: int) -> list[Node]:
+        """Where a block starting at `column` goes: the deepest open item it is indented under, else the section."""
+        while self.lists and self.lists[-1].column >= column and not self.lists[-1].floating:
+            self.lists.pop()
+        while self.lists and self.lists[-1].floating:
+            self.lists.pop()
+        if self.lists:
+            item = self.lists[-1].node["items"][-1]
+            blocks: list[Node] = item.setdefault("blocks", [])
+            return blocks
+        return self.container()
+
+    def close(self) -> None:
+        if self.open is not None:
+            self.open.close()
+            self.open = None
+
+    def take_blanks(self) -> list[Line]:
+        blanks, self.blanks = self.blanks, []
+        return blanks
+
+    # --- reading -------------------------------------------------------------------------
+
+    def read(self) -> list[Node]:
+        lines = self.lines
+        n = 0
+        while n < len(lines):
+            line = lines[n]
+            if line.blank:
+                self.close()
+                self.blanks.append(line)
+                n += 1
+                continue
+            n = self.line(n)
+        self.close()
+        return self.root
+
+    def _later(self, n: int) -> bool:
+        """Whether anything but empty lines follows line index `n`."""
+        return any(not line.blank for line in self.lines[n + 1 :])
+
+    def _next_blank(self, n: int) -> bool:
+        return n + 1 < len(self.lines) and self.lines[n + 1].blank
+
+    def line(self, n: int) -> int:
+        """Read the block that starts at line index `n`; return the index after it."""
+        line = self.lines[n]
+        label = classify.label_of(line.content)
+        table = self.table_at(n)
+        if self.open is not None and not self.blanks and self.continues(line, label, table):
+            self.open.lines.append(line)
+            self.open.pieces.append(line.content)
+            return n + 1
+        self.close()
+        if table is not None:
+            return self.table(n, *table)
+        if label is not None:
+            return self.labelled(n, line, label)
+        fields = classify.is_field(line.content)
+        if fields is not None:
+            key, gap, value = fields
+            block: Node = {"type": "field", "key": key, "gap": gap}
+            self.place(line.column).append(block)
+            self.open = _Text(block, block, "value", self.take_blanks(), [line], [value])
+            self.open.close()
+            self.open = None
+            return n + 1
+        if self.plain_heading(n, line):
+            self.close_sections_for("")
+            section: Node = {"type": "section"}
+            self.container().append(section)
+            self.sections.append(("", section))
+            _layout(section, self.take_blanks(), [line])
+            section["heading"] = line.content
+            self.warn(line, f"{_quote(line)} read as a heading without a label")
+            return n + 1
+        paragraph: Node = {"type": "paragraph"}
+        if classify.is_chrome(line.content):
+            self.sections.clear()  # "Back to Index" belongs to no section
+        self.place(line.column).append(paragraph)
+        self.open = _Text(paragraph, paragraph, "text", self.take_blanks(), [line], [line.content])
+        return n + 1
+
+    def continues(self, line: Line, label: Label | None, table: tuple[int, str | None] | None) -> bool:
+        """Whether `line`, right under an open text, goes on with it (a hard-wrapped line)."""
+        if label is not None or table is not None or classify.is_field(line.content):
+            return False
+        assert self.open is not None
+        last = self.open.lines[-1]
+        printed = len(last.indent) + len(last.content)
+        # A short line that ends a sentence ended its paragraph; the line under it starts another.
+        return not (classify.is_sentence(last.content) and printed < 0.6 * self.wrap)
+
+    # --- labelled lines ------------------------------------------------------------------
+
+    def labelled(self, n: int, line: Line, label: Label) -> int:
+        label = self.restyle(label)
+        if self.is_heading(n, line, label):
+            self.heading(line, label)
+            return n + 1
+        if self.heading_position(n, line, label) and label.style in self.heading_styles:
+            self.warn(line, f"{_quote(line)} read as a labelled paragraph, not a heading")
+        self.item(line, label)
+        return n + 1
+
+    def restyle(self, label: Label) -> Label:
+        """A label read in the sequence around it: "V." after "IV." is roman, "(i)" after "(h)" a letter."""
+        styles = {s for s, _ in self.sections} | {o.style for o in self.lists}
+        if len(label.number) == 1 and label.number.isalpha():
+            roman = label.as_roman()
+            letter = label.as_letter()
+            if label.style == letter.style and roman.style in styles and letter.style not in styles:
+                return roman
+            if label.style == roman.style and letter.style in styles:
+                return letter
+        return label
+
+    def heading_position(self, n: int, line: Line, label: Label) -> bool:
+        """A line where a heading could stand: not inside an item, a blank line after it, and content it heads."""
+        if label.bullet or not label.text or (line.column and self.lists):
+            return False
+        if any(o.column < line.column and not o.floating for o in self.lists):
+            return False
+        if not self._next_blank(n) or not self._later(n):
+            return False
+        # A heading heads something: a sibling with its label right under it makes both items.
+        below = next(x for x in self.lines[n + 1 :] if not x.blank)
+        sibling = classify.label_of(below.content)
+        return not (sibling is not None and below.column == line.column and self.restyle(sibling).style == label.style)
+
+    def is_heading(self, n: int, line: Line, label: Label) -> bool:
+        return self.heading_position(n, line, label) and not classify.is_sentence(label.text)
+
+    def close_sections_for(self, style: str) -> None:
+        styles = [s for s, _ in self.sections]
+        if style == "":
+            self.sections.clear()
+        elif style in styles:
+            del self.sections[styles.index(style) :]
+        self.lists.clear()
+
+    def heading(self, line: Line, label: Label) -> None:
+        self.close_sections_for(label.style)
+        section: Node = {"type": "section", "label": label.label, "gap": label.gap, "heading": label.text}
+        self.container().append(section)
+        self.sections.append((label.style, section))
+        self.heading_styles.add(label.style)
+        _layout(section, self.take_blanks(), [line])
+
+    def item(self, line: Line, label: Label) -> None:
+        column = line.column
+        parent, found = self.list_for(column, label, line)
+        if found is None:
+            found = _List(column, label.style, {"type": "list", "items": []}, parent)
+            parent.append(found.node)
+            self.lists.append(found)
+        item: Node = {"label": label.label}
+        found.node["items"].append(item)
+        if not label.text:
+            item["label_alone"] = True
+            _layout(item, self.take_blanks(), [line])
+            return
+        inner = classify.label_of(label.text)
+        if inner is not None and inner.first and not inner.bullet and inner.text:
+            # "2. 1. Text": the item's first sub-item printed on its label's line.
+            item["label_alone"] = True
+            own = replace(line, trailing="", content=label.label)
+            _layout(item, self.take_blanks(), [own])
+            self.sub_item(line, item, [], label.gap, inner, column)
+            self.warn(
+                line,
+                f"{shown(inner.label)} after {shown(label.label)} read as a first sub-item printed on its parent's line",
+            )
+            return
+        item["gap"] = label.gap
+        head, sub = self.split_sub_item(label.text)
+        paragraph: Node = {"type": "paragraph"}
+        item["blocks"] = [paragraph]
+        if sub is None:
+            self.open = _Text(item, paragraph, "text", self.take_blanks(), [line], [head])
+            return
+        # "... the following steps: -- Draw up a plan": the first sub-item on its parent's line.
+        gap, sub_label = sub
+        own = replace(line, trailing="", content=label.label + label.gap + head)
+        _Text(item, paragraph, "text", self.take_blanks(), [own], [head]).close()
+        self.sub_item(line, item, item["blocks"], gap, sub_label, column)
+        self.warn(
+            line,
+            f"{shown(sub_label.label)} after {shown(head[-1])} read as a first sub-item printed on its parent's line",
+        )
+
+    def sub_item(self, line: Line, item: Node, blocks: list[Node], gap: str, label: Label, column: int) -> None:
+        """A list inside `item` whose first item, `label`, is printed at the end of `line`, after `gap`."""
+        child: Node = {"label": label.label, "gap": label.gap, "joined": gap}
+        paragraph: Node = {"type": "paragraph"}
+        child["blocks"] = [paragraph]
+        nested: Node = {"type": "list", "items": [child]}
+        blocks.append(nested)
+        item["blocks"] = blocks
+        self.lists.append(_List(column + 1, label.style, nested, blocks, floating=True))
+        rest = replace(line, indent="", content=label.label + label.gap + label.text)
+        self.open = _Text(child, paragraph, "text", [], [rest], [label.text], joined=True)
+
+    def split_sub_item(self, text: str) -> tuple[str, tuple[str, Label] | None]:
+        """An item's text, and a first sub-item printed after its colon, if there is one."""
+        for mark in (": ", ":\t", "; "):
+            at = text.find(mark)
+            while at != -1:
+                rest = text[at + 1 :]
+                stripped = rest.lstrip(" \t")
+                sub = classify.label_of(stripped)
+                if sub is not None and sub.bullet and sub.gap and sub.text:
+                    return text[: at + 1], (rest[: len(rest) - len(stripped)], sub)
+                at = text.find(mark, at + 1)
+        return text, None
+
+    def list_for(self, column: int, label: Label, line: Line) -> tuple[list[Node], _List | None]:
+        """Where an item goes: the open list it continues (or None), and the blocks a new list would join."""
+        lists = self.lists
+        if lists and lists[-1].floating and lists[-1].style == label.style:
+            lists[-1].floating = False
+            lists[-1].column = column
+            return lists[-1].parent, lists[-1]
+        while lists and lists[-1].floating:
+            lists.pop()
+        while lists and lists[-1].column > column:
+            lists.pop()
+        if lists and lists[-1].column == column:
+            for depth in range(len(lists) - 1, -1, -1):
+                open_list = lists[depth]
+                if open_list.column != column:
+                    break
+                if open_list.style == label.style:
+                    del lists[depth + 1 :]
+                    if label.first and not label.bullet and open_list.node["items"]:
+                        lists.pop()
+                        self.warn(line, f"{shown(label.label)}: the numbering starts again, read as a new list")
+                        return open_list.parent, None
+                    return open_list.parent, open_list
+        if lists:
+            item = lists[-1].node["items"][-1]
+            blocks: list[Node] = item.setdefault("blocks", [])
+            return blocks, None
+        return self.container(), None
+
+    # --- headings without a label --------------------------------------------------------
+
+    def plain_heading(self, n: int, line: Line) -> bool:
+        text = line.content
+        if not classify.is_title_case(text) or not self._later(n):
+            return False
+        if classify.is_chrome(text) and not classify.is_related(text):
+            return False  # "(End)" heads nothing
+        if self.sections and classify.is_related(self.sections[-1][1]["heading"]):
+            return False  # the titles of related links
+        if any(o.column < line.column for o in self.lists):
+            return False
+        before = n == 0 or self.lines[n - 1].blank
+        below = self.lines[n + 1] if n + 1 < len(self.lines) else None
+        after = below is not None and (
+            below.blank or classify.label_of(below.content) is not None or self.table_at(n + 1) is not None
+        )
+        return before and after
+
+    # --- tables --------------------------------------------------------------------------
+
+    def table_at(self, n: int) -> tuple[int, str | None] | None:
+        """The end (exclusive) and style of a table starting at line index `n`, if one does."""
+        lines = self.lines
+        first = lines[n]
+        if first.blank:
+            return None
+        for style in ("pipe", "bar", None, "space"):
+            end = n
+            rows = 0
+            shapes: list[tuple[list[str], list[str]]] = []
+            while end < len(lines) and not lines[end].blank:
+                content = lines[end].content
+                if classify.is_rule(content) and style is not None:
+                    end += 1
+                    continue
+                found = classify.cells_of(content, style)
+                if found is None or len(found[0]) < 2 or any(classify.words(c) > 10 for c in found[0]):
+                    break
+                shapes.append(found)
+                rows += 1
+                end += 1
+            needed = 1 if style == "pipe" else 2
+            if rows < needed:
+                continue
+            if style == "bar" and len({len(s[0]) for s in shapes}) != 1:
+                continue
+            if style == "space" and not _aligned(lines[n:end]):
+                continue
+            return end, style
+        return None
+
+    def table(self, n: int, end: int, style: str | None) -> int:
+        lines = self.lines[n:end]
+        rows: list[list[str]] = []
+        gaps: list[Node] = []
+        rules: list[Node] = []
+        columns = _columns(lines) if style == "space" else []
+        for line in lines:
+            if classify.is_rule(line.content) and style is not None:
+                rules.append({"before": len(rows), "text": line.content})
+                continue
+            if style == "space":
+                cells, row_gaps = _space_cells(line, columns)
+            else:
+                found = classify.cells_of(line.content, style)
+                assert found is not None
+                cells, row_gaps = found
+            gaps.append({"row": len(rows), "gaps": row_gaps})
+            rows.append(cells)
+        block: Node = {"type": "table"}
+        if style is not None:
+            block["style"] = style
+        header = rules[0]["before"] if rules and rules[0]["before"] > 0 else 0
+        if not header and _looks_like_header(rows):
+            header = 1
+            self.warn(lines[0], "the first row read as the table's header")
+        if header:
+            block["header_rows"] = header
+        block["rows"] = rows
+        block["gaps"] = gaps
+        if rules:
+            block["rules"] = rules
+        self.place(lines[0].column).append(block)
+        _layout(block, self.take_blanks(), lines)
+        return end
+
+
+def _cell_starts(line: Line) -> list[int]:
+    out = []
+    column = len(line.indent)
+    found = classify.cells_of(line.content, "space")
+    if found is None:
+        return [column]
+    cells, gaps = found
+    at = column
+    for cell, gap in zip(cells, gaps, strict=False):
+        at += len(gap)
+        out.append(at)
+        at += len(cell)
+    return out
+
+
+def _aligned(lines: list[Line]) -> bool:
+    """Whether rows split by runs of spaces keep their cells in shared columns."""
+    rows = [_cell_starts(line) for line in lines if not classify.is_rule(line.content)]
+    columns = sorted({start for row in rows for start in row})
+    widest = max(len(row) for row in rows)
+    return len(columns) == widest and all(len(row) >= 2 for row in rows)
+
+
+def _columns(lines: list[Line]) -> list[int]:
+    return sorted({start for line in lines if not classify.is_rule(line.content) for start in _cell_starts(line)})
+
+
+def _space_cells(line: Line, columns: list[int]) -> tuple[list[str], list[str]]:
+    """A row of a space-aligned table, an empty cell standing in each column the row leaves blank."""
+    found = classify.cells_of(line.content, "space")
+    assert found is not None
+    cells, gaps = found
+    starts = _cell_starts(line)
+    out_cells: list[str] = []
+    out_gaps: list[str] = [gaps[0]]
+    at = len(line.indent) + len(gaps[0])
+    for n, (cell, start) in enumerate(zip(cells, starts, strict=True)):
+        while columns[len(out_cells)] < start:
+            # An empty cell: the whitespace before this cell is split at the empty column's start.
+            gap = out_gaps[-1]
+            missing = columns[len(out_cells)]
+            before = at - len(gap)
+            cut = max(0, min(len(gap), missing - before))
+            out_gaps[-1] = gap[:cut]
+            out_cells.append("")
+            out_gaps.append(gap[cut:])
+        out_cells.append(cell)
+        at = start + len(cell)
+        following = gaps[n + 1]
+        out_gaps.append(following)
+        at += len(following)
+    return out_cells, out_gaps
+
+
+def _looks_like_header(rows: list[list[str]]) -> bool:
+    """A first row of short words without figures over rows that have figures: a header, probably."""
+    if len(rows) < 3:
+        return False
+    first = rows[0]
+    if not all(first) or any(any(ch.isdigit() for ch in cell) for cell in first):
+        return False
+    return any(any(ch.isdigit() for ch in cell) for row in rows[1:] for cell in row)
+
+
+# --- the header and the footer -----------------------------------------------------------
+
+
+def _header(lines: list[Line], warnings: list[IngestWarning]) -> tuple[list[Node], int]:
+    """The header's parts and the index of the first line after them."""
+    parts: list[Node] = []
+    seen: set[str] = set()
+    n = 0
+    title = False
+    while n < len(lines):
+        start = n
+        while n < len(lines) and lines[n].blank:
+            n += 1
+        if n == len(lines):
+            return parts, start
+        line = lines[n]
+        kind = _header_kind(line.content, title)
+        if title and (kind is None or kind in seen and kind != "qualifier"):
+            return parts, start  # a second date line is the body's (an itinerary's day)
+        group = [line]
+        if kind is None:
+            kind = "title"
+            title = True
+            group = _title_lines(lines, n, warnings)
+        elif kind == "issuer":
+            following = lines[n + 1] if n + 1 < len(lines) else None
+            if (
+                following is not None
+                and not following.blank
+                and classify.words(following.content) <= 8
+                and not classify.is_sentence(following.content)
+                and _header_kind(following.content, True) in (None, "issuer")
+                and (n + 2 >= len(lines) or lines[n + 2].blank)
+            ):
+                group.append(following)
+        node: Node = {"type": kind}
+        text, breaks = _join([g.content for g in group])
+        node["text"] = text
+        if breaks:
+            node["breaks"] = breaks
+        _layout(node, lines[start:n], group)
+        parts.append(node)
+        seen.add(kind)
+        n += len(group)
+    if not title and parts:
+        parts[0]["type"] = "title"
+        warnings.append(IngestWarning(lines[0].number, "no title found: the first line is taken as the title"))
+    return parts, n
+
+
+def _header_kind(text: str, title_seen: bool) -> str | None:
+    if classify.parse_date(text) is not None:
+        return "date"
+    if classify.is_qualifier(text):
+        return "qualifier"
+    if title_seen and classify.is_issuer(text):
+        return "issuer"
+    return None
+
+
+def _title_lines(lines: list[Line], n: int, warnings: list[IngestWarning]) -> list[Line]:
+    """The lines of a title: the first, and those right under it while they read as more of a title."""
+    group = [lines[n]]
+    end = n + 1
+    while end < len(lines) and not lines[end].blank and _header_kind(lines[end].content, True) is None:
+        end += 1
+    candidates = lines[n + 1 : end]
+    after_blank = end >= len(lines) or lines[end].blank or _header_kind(lines[end].content, True) is not None
+    if candidates and len(candidates) <= 2 and after_blank and not any(_prose(c) for c in [lines[n], *candidates]):
+        group += candidates
+    elif candidates:
+        warnings.append(
+            IngestWarning(
+                candidates[0].number, f"{_quote(candidates[0])} read as the start of the body, not as more of the title"
+            )
+        )
+    if _prose(lines[n]):
+        warnings.append(
+            IngestWarning(lines[n].number, f"{_quote(lines[n])} taken as the title, though it reads like a sentence")
+        )
+    return group
+
+
+def _prose(line: Line) -> bool:
+    return line.content.endswith(".") or classify.words(line.content) > 30
+
+
+def _footer_start(lines: list[Line], start: int) -> int:
+    """Where the chrome after the body begins (len(lines) when there is none)."""
+    end = len(lines)
+    n = end
+    while n > start and (lines[n - 1].blank or classify.is_chrome(lines[n - 1].content)):
+        n -= 1
+    first = _first_text(lines, n, end)
+    # A "Related Links" heading takes the short lines under it, then more chrome may stand above it.
+    for m in range(first - 1, start, -1):
+        if classify.is_related(lines[m].content):
+            under = [line for line in lines[m + 1 : first] if not line.blank]
+            if all(classify.is_link(line.content) or classify.words(line.content) <= 16 for line in under):
+                n = m
+                while n > start and (lines[n - 1].blank or classify.is_chrome(lines[n - 1].content)):
+                    n -= 1
+                first = _first_text(lines, n, end)
+            break
+        if classify.is_sentence(lines[m].content) and not classify.is_link(lines[m].content):
+            break
+    return first
+
+
+def _first_text(lines: list[Line], n: int, end: int) -> int:
+    while n < end and lines[n].blank:
+        n += 1
+    return n
+
+
+# --- ids -----------------------------------------------------------------------------------
+
+_LETTER = {"section": "s", "paragraph": "p", "list": "l", "table": "t", "field": "k"}
+
+
+def assign_ids(blocks: list[Node], parent: str = "") -> None:
+    """Give every block an id from its place: ``s1``, ``s1.s2``, ``s1.s2.l1.i3.p1``."""
+    counts: dict[str, int] = {}
+    for block in blocks:
+        letter = _LETTER[block["type"]]
+        counts[letter] = counts.get(letter, 0) + 1
+        block["id"] = f"{parent}{letter}{counts[letter]}"
+        if block["type"] == "section" and "blocks" in block:
+            assign_ids(block["blocks"], block["id"] + ".")
+        elif block["type"] == "list":
+            for n, item in enumerate(block["items"], 1):
+                item["id"] = f"{block['id']}.i{n}"
+                if "blocks" in item:
+                    assign_ids(item["blocks"], item["id"] + ".")
+
+
+# --- the whole document --------------------------------------------------------------------
+
+
+def _choose_layout(doc: Node, text: Text) -> Node:
+    endings = Counter(line.ending for line in text.lines if line.ending)
+    layout: Node = {}
+    if text.bom:
+        layout["bom"] = True
+    layout["line_ending"] = max(endings, key=lambda e: (endings[e], e == "lf")) if endings else "lf"
+    firsts: Counter[int] = Counter()
+    steps: Counter[int] = Counter()
+
+    def visit(blocks: list[Node], top: bool, parent: int | None) -> None:
+        for block in blocks:
+            if block["type"] == "section":
+                visit(block.get("blocks", []), True, None)
+            elif block["type"] == "list":
+                items = block["items"]
+                column = _indent_of(items[0])
+                if column is not None:
+                    if top:
+                        firsts[column] += 1
+                    elif parent is not None:
+                        steps[column - parent] += 1
+                for item in items:
+                    mine = _indent_of(item)
+                    if mine is not None:
+                        for child in item.get("blocks", [])[1:] if _inline(item) else item.get("blocks", []):
+                            if child["type"] != "list" and (at := _indent_of(child)) is not None:
+                                steps[at - mine] += 1
+                        visit(item.get("blocks", []), False, mine)
+
+    visit(doc.get("body", []), True, None)
+    step = max(steps, key=lambda s: (steps[s], s == 2)) if steps else 2
+    layout["list_indent"] = min(max(step, 0), 16)
+    if firsts:
+        first = max(firsts, key=lambda f: (firsts[f], f == layout["list_indent"]))
+        if 0 <= first <= 16:
+            layout["first_indent"] = first
+    layout["final_newline"] = text.final_newline
+    if text.controls:
+        layout["controls"] = True
+    return layout
+
+
+def _inline(item: Node) -> bool:
+    blocks = item.get("blocks", [])
+    return bool(blocks) and blocks[0]["type"] in INLINE and not item.get("label_alone")
+
+
+def _indent_of(node: Node) -> int | None:
+    """The indentation the reader recorded for a part's first line (before pruning)."""
+    if "joined" in node:
+        return None
+    target = node
+    if node.get("type") == "list":
+        target = node["items"][0]
+    for over in target.get("lines", ()):
+        if over["at"] == target.get("blank_lines", 0):
+            indent = over.get("indent")
+            return None if indent is None or "\t" in indent else len(indent)
+    return None
+
+
+@dataclass
+class Reading:
+    """A text's document layer, the warnings about its structure, and the line each header part starts on."""
+
+    document: Node
+    warnings: list[IngestWarning]
+    header_lines: list[int]
+
+
+def read_document(text: Text) -> Reading:
+    """The document layer of a decoded text, and the warnings about its structure."""
+    warnings: list[IngestWarning] = []
+    lines = list(text.lines)
+    end_blanks: list[Line] = []
+    while lines and lines[-1].blank:
+        end_blanks.insert(0, lines.pop())
+    header, start = _header(lines, warnings)
+    numbers = [line.number for line in lines if not line.blank]
+    header_lines = _header_lines(header, lines)
+    wrap = max((len(line.indent) + len(line.content) for line in lines), default=0)
+    footer_at = _footer_start(lines, start)
+    body_lines, footer_lines = lines[start:footer_at], lines[footer_at:]
+    # The footer's first empty lines stand before its first block: they are read with it.
+    while body_lines and body_lines[-1].blank:
+        footer_lines.insert(0, body_lines.pop())
+    doc: Node = {"header": header}
+    body = _Body(body_lines, warnings, wrap).read()
+    if body:
+        doc["body"] = body
+    if footer_lines:
+        doc["footer"] = _Body(footer_lines, warnings, wrap).read()
+    doc["layout"] = _choose_layout(doc, text)
+    _layout(doc["layout"], end_blanks, [])
+    if _finish(doc) == text.original:
+        return Reading(_ordered(doc), warnings, header_lines)
+    doc = _plain(text)
+    if _finish(doc) != text.original:
+        raise AssertionError("even as plain paragraphs the text did not render back exactly")
+    message = "the layout could not be kept as structure: every line is kept as a paragraph"
+    return Reading(_ordered(doc), [IngestWarning(1, message)], numbers[:1])
+
+
+def _header_lines(header: list[Node], lines: list[Line]) -> list[int]:
+    """The line each header part's text starts on (read before pruning, while every count is recorded)."""
+    out = []
+    at = 0
+    for part in header:
+        at += part["blank_lines"]
+        out.append(lines[at].number)
+        at += len(part.get("breaks", ())) + 1
+    return out
+
+
+def _finish(doc: Node) -> str:
+    """Give the blocks their ids, prune what equals the defaults, and render the document."""
+    assign_ids(doc.get("body", []))
+    assign_ids(doc.get("footer", []), "f.")
+    for n, part in enumerate(doc["header"], 1):
+        part["id"] = f"h{n}"
+    rendered = render_document(doc, prune=True)
+    if not doc["layout"]:
+        del doc["layout"]
+    return rendered
+
+
+def _plain(text: Text) -> Node:
+    """The safe reading: the first line the title, every other line a paragraph of its own."""
+    lines = list(text.lines)
+    end_blanks: list[Line] = []
+    while lines and lines[-1].blank:
+        end_blanks.insert(0, lines.pop())
+    start = _first_text(lines, 0, len(lines))
+    title: Node = {"type": "title", "text": lines[start].content}
+    _layout(title, lines[:start], [lines[start]])
+    body: list[Node] = []
+    blanks: list[Line] = []
+    for line in lines[start + 1 :]:
+        if line.blank:
+            blanks.append(line)
+            continue
+        paragraph: Node = {"type": "paragraph", "text": line.content}
+        _layout(paragraph, blanks, [line])
+        body.append(paragraph)
+        blanks = []
+    doc: Node = {"header": [title]}
+    if body:
+        doc["body"] = body
+    layout = _choose_layout(doc, text)
+    _layout(layout, end_blanks, [])
+    doc["layout"] = layout
+    return doc
+
+
+def _ordered(doc: Node) -> Node:
+    from visitexport.schema.model import keys, order_keys
+
+    ordered: Node = order_keys(doc, keys().properties["document"])
+    return ordered
