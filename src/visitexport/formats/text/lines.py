@@ -10,15 +10,18 @@ that way and is refused.
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 from dataclasses import dataclass
 
 from visitexport.errors import InvalidRecordError
+from visitexport.formats import is_html
 from visitexport.formats.text.render import CONTROL_PICTURES
 from visitexport.limits import MAX_TEXT_BYTES, RAISE_HINT
 from visitexport.problems import Problem, shown
 
-__all__ = ["MAX_LINE", "Line", "Text", "decode", "split"]
+__all__ = ["MAX_LINE", "Line", "Text", "decode", "no_release", "split"]
 
 #: The longest line kept: one spreadsheet cell.
 MAX_LINE = 32_767
@@ -96,10 +99,53 @@ def too_long(number: int, size: int, source: str) -> InvalidRecordError:
     return _refuse(source, message, number, MAX_LINE + 1)
 
 
+_TAG = re.compile(rb"<[A-Za-z_][\w:.-]*[\s/>]")
+_CLOSING = re.compile(rb"</[A-Za-z_][\w:.-]*>\s*$")
+
+
+def no_release(data: bytes) -> str | None:
+    """What `data` is when it is plainly not a release's text (a record, a web page, a spreadsheet), else None."""
+    head = data[:4096].removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    if is_html(data):
+        return "it is an HTML page, not a release's plain text: a text export of the page is needed (save it as plain text and ingest that)"
+    if data.startswith(b"PK\x03\x04"):
+        return "it is a zip archive (a workbook?), not a release's plain text: convert a workbook with convert"
+    if data.startswith(b"%PDF"):
+        return "it is a PDF document, not a release's plain text: export its text first and ingest that"
+    if head.startswith(b"<?xml") or (_TAG.match(head) and _CLOSING.search(data[-4096:])):
+        return "it is XML, not a release's plain text: a record in XML is read by validate and convert"
+    if head[:1] in (b"{", b"["):
+        try:
+            json.loads(data)
+        except (ValueError, RecursionError):
+            pass
+        else:
+            return "it is JSON, not a release's plain text: a record is read by validate and convert"
+    return _csv(data)
+
+
+def _csv(data: bytes) -> str | None:
+    """A table of comma- or semicolon-separated values: every line holds the same number (three or more) of fields."""
+    text = data[:65536].decode("utf-8", "replace")
+    rows = [line for line in text.splitlines() if line.strip()][:50]
+    if len(rows) < 3:
+        return None
+    for delimiter in ",;":
+        counts = {len(row) for row in csv.reader(rows, delimiter=delimiter)}
+        if len(counts) == 1 and (fields := counts.pop()) >= 3:
+            return (
+                f"it looks like a CSV table ({len(rows)} lines of {fields} fields separated by {delimiter!r}), "
+                "not a release's plain text"
+            )
+    return None
+
+
 def decode(data: bytes, source: str, encoding: str = "utf-8") -> tuple[str, bool]:
     """The text of `data` (without a byte order mark) and whether it had one; refused when it is no text."""
     if not data:
         raise _refuse(source, "the file is empty: there is no release to read")
+    if (what := no_release(data)) is not None:
+        raise _refuse(source, what)
     utf8 = _normal(encoding) in {"utf8", "utf8sig"}
     if b"\x00" in data[:MAX_TEXT_BYTES] and utf8:
         at = data.find(b"\x00")

@@ -35,7 +35,7 @@ _QUOTE = 60
 
 def _quote(line: Line) -> str:
     text = line.content
-    return shown(text if len(text) <= _QUOTE else text[: _QUOTE - 1].rstrip() + "\u2026")
+    return '"' + shown(text if len(text) <= _QUOTE else text[: _QUOTE - 1].rstrip() + "\u2026") + '"'
 
 
 def _layout(node: Node, blanks: list[Line], lines: list[Line], joined: bool = False) -> None:
@@ -238,20 +238,25 @@ class _Body:
         return label
 
     def heading_position(self, n: int, line: Line, label: Label) -> bool:
-        """A line where a heading could stand: not inside an item, a blank line after it, and content it heads."""
+        """A line where a heading could stand: not inside an item, a blank line after it, more below."""
         if label.bullet or not label.text or (line.column and self.lists):
             return False
         if any(o.column < line.column and not o.floating for o in self.lists):
             return False
-        if not self._next_blank(n) or not self._later(n):
-            return False
-        # A heading heads something: a sibling with its label right under it makes both items.
+        return self._next_blank(n) and self._later(n)
+
+    def heads_something(self, n: int, line: Line, label: Label) -> bool:
+        """A heading heads something: a sibling with its label right under it makes both items."""
         below = next(x for x in self.lines[n + 1 :] if not x.blank)
         sibling = classify.label_of(below.content)
         return not (sibling is not None and below.column == line.column and self.restyle(sibling).style == label.style)
 
     def is_heading(self, n: int, line: Line, label: Label) -> bool:
-        return self.heading_position(n, line, label) and not classify.is_sentence(label.text)
+        return (
+            self.heading_position(n, line, label)
+            and not classify.is_sentence(label.text)
+            and self.heads_something(n, line, label)
+        )
 
     def close_sections_for(self, style: str) -> None:
         styles = [s for s, _ in self.sections]

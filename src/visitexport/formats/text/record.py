@@ -52,7 +52,9 @@ def build_record(document: Node, warnings: list[IngestWarning], lines: list[int]
             if found is not None and found.iso is not None:
                 release["date"] = found.iso
             else:
-                message = f"the date line {shown(part['text'])} names no day of a year: the release's date is left out"
+                message = (
+                    f'the date line "{shown(part["text"])}" names no day of a year: the release\'s date is left out'
+                )
                 warnings.append(IngestWarning(line, message))
         elif part["type"] == "issuer" and "issuer" not in release:
             name = _name(part["text"])
