@@ -59,5 +59,6 @@ def test_unknown_keys_keep_their_order_after_known_ones() -> None:
 def test_orjson_writes_canonical_strings_like_the_reference(text: str) -> None:
     # Reading takes its fast path only when orjson's output equals the file;
     # canonical files are written by json.dumps, so the two must agree.
-    value = {"document": {"title": text, "layout": {"list_indent": 2, "final_newline": True}}, "people": []}
+    header = [{"id": "h1", "type": "title", "text": text}]
+    value = {"document": {"header": header, "layout": {"list_indent": 2, "final_newline": True}}, "people": []}
     assert orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n" == canonical_bytes(value)

@@ -8,6 +8,7 @@ texts built from the pieces releases are made of, and for any Unicode text.
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -422,3 +423,101 @@ def test_bad_input_is_refused_naming_the_line(data: bytes, words: str, line: int
 def test_another_encoding_is_read_when_named() -> None:
     ingested = visitexport.ingest(b"Caf\xe9 talks\n\nThey met.\n", "cp.txt", encoding="cp1252")
     assert ingested.record["document"]["header"][0]["text"] == "Caf\u00e9 talks"
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+def _cli(*args: str, stdin: bytes | None = None) -> Any:
+    from click.testing import CliRunner
+
+    from visitexport.cli import main
+
+    return CliRunner().invoke(main, list(args), input=stdin)
+
+
+def test_ingest_writes_the_record_to_standard_output_and_warnings_to_standard_error() -> None:
+    text = b"Talks\n\n(1) Trade\n\nThey met.\n\n(2) They hoped to meet again.\n\n(3) Energy\n\nGas.\n"
+    result = _cli("ingest", "-", stdin=text)
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert render_text(record).encode() == text
+    assert result.stderr == '-:7: warning: "(2) They hoped to meet again." read as a labelled paragraph, not a heading\n'
+
+
+def test_ingest_then_convert_to_text_gives_the_file_back(tmp_path: Path) -> None:
+    record = tmp_path / "seed.json"
+    assert _cli("ingest", str(SEED), "-o", str(record)).exit_code == 0
+    text = tmp_path / "seed.txt"
+    assert _cli("convert", str(record), "-o", str(text)).exit_code == 0
+    assert text.read_bytes() == SEED.read_bytes()
+
+
+def test_convert_reads_a_release_by_its_extension(tmp_path: Path) -> None:
+    result = _cli("convert", str(SEED), "--to", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == _ingest(SEED.read_bytes(), str(SEED)).record
+
+
+def test_several_releases_need_an_out_dir_and_get_a_record_each(tmp_path: Path) -> None:
+    first, second = RELEASES[:2]
+    result = _cli("ingest", str(first), str(second))
+    assert result.exit_code == 2
+    assert "--out-dir" in result.stderr
+    out = tmp_path / "records"
+    result = _cli("ingest", str(first), str(second), "--out-dir", str(out), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [Path(f["record"]).name for f in report["files"]] == [f"{first.stem}.json", f"{second.stem}.json"]
+    assert all(f["valid"] and isinstance(f["warnings"], list) for f in report["files"])
+    assert visitexport.load(out / f"{first.stem}.json") == _ingest(first.read_bytes(), str(first)).record
+
+
+def test_two_releases_of_one_name_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    for folder in "ab":
+        (tmp_path / folder / "x.txt").write_bytes(b"T\n\nText.\n")
+    out = tmp_path / "out"
+    result = _cli("ingest", str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt"), "--out-dir", str(out))
+    assert result.exit_code == 2
+    assert "would both be written" in result.stderr
+    assert not out.exists()
+
+
+def test_a_bad_release_writes_nothing_and_leaves_an_old_record_alone(tmp_path: Path) -> None:
+    bad = tmp_path / "page.txt"
+    bad.write_bytes(b"<!DOCTYPE html>\n<html><body>Talks</body></html>\n")
+    target = tmp_path / "page.json"
+    target.write_bytes(b"old")
+    result = _cli("ingest", str(bad), "-o", str(target))
+    assert result.exit_code == 1
+    assert f"{bad}: text.input: it is an HTML page" in result.stderr
+    assert target.read_bytes() == b"old"
+    result = _cli("ingest", str(bad), "-o", str(target), "--format", "json")
+    report = json.loads(result.stdout)
+    assert report["files"][0]["problems"][0]["rule"] == "text.input"
+
+
+def test_a_hundred_megabyte_line_is_refused_naming_the_line(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as out:
+        out.write(b"Title\n\n")
+        chunk = b"word " * 200_000
+        for _ in range(100):
+            out.write(chunk)
+    result = _cli("ingest", str(huge), "-o", str(tmp_path / "huge.json"))
+    assert result.exit_code == 1
+    assert f"{huge}:3:32768: text.input: line 3 has " in result.stderr
+    assert not (tmp_path / "huge.json").exists()
+
+
+def test_text_in_another_encoding_is_read_with_encoding(tmp_path: Path) -> None:
+    release = tmp_path / "cafe.txt"
+    release.write_bytes(b"Caf\xe9 talks\n\nThey met.\n")
+    result = _cli("ingest", str(release))
+    assert result.exit_code == 1
+    assert "--encoding" in result.stderr
+    result = _cli("ingest", str(release), "--encoding", "cp1252")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["document"]["header"][0]["text"] == "Caf\u00e9 talks"

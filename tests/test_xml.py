@@ -435,12 +435,6 @@ def test_many_siblings_are_refused_before_the_xsd(monkeypatch: pytest.MonkeyPatc
     assert [p.rule for p in caught.value.problems] == ["xml.size"]
 
 
-def test_text_cannot_be_read_back(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["convert", str(ROOT / "seeds" / "kono-russia-2000.txt"), "--to", "json"])
-    assert result.exit_code == 2
-    assert "plain text, which is not read back into a record" in result.stderr
-
-
 @pytest.mark.parametrize(
     ("pattern", "why"),
     [("abc", "unanchored"), ("^a.b$", "dot"), ("^\\d+$", "shorthand"), ("^(?=a)a$", "lookahead"), ("^a+?$", "lazy")],

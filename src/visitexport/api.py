@@ -22,13 +22,15 @@ from visitexport.errors import InvalidRecordError
 from visitexport.files import read_input
 from visitexport.formats.json import strict
 from visitexport.formats.json.canonical import canonical_bytes
-from visitexport.formats.text.result import Ingested
+from visitexport.formats.text.result import Ingested, IngestWarning
 from visitexport.limits import MAX_BYTES
 from visitexport.problems import Problem
 from visitexport.schema.messages import DEPTH_MESSAGE
 from visitexport.validation import check_record
 
 __all__ = [
+    "IngestWarning",
+    "Ingested",
     "Record",
     "check",
     "convert",

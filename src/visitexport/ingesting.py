@@ -16,8 +16,6 @@ from visitexport import api
 
 from visitexport.errors import InvalidRecordError, OptionError, os_error
 from visitexport.files import STDIO, read_input, write_atomic
-from visitexport.formats.json.canonical import canonical_bytes
-from visitexport.formats.text.result import IngestWarning
 from visitexport.limits import MAX_TEXT_BYTES
 from visitexport.problems import FileResult
 from visitexport import report
@@ -32,7 +30,7 @@ class Entry:
 
     result: FileResult
     target: str | None = None
-    warnings: tuple[IngestWarning, ...] = field(default=())
+    warnings: tuple[api.IngestWarning, ...] = field(default=())
 
 
 def targets(releases: Sequence[str], out_dir: str) -> list[str]:
@@ -61,7 +59,7 @@ def ingest_file(release: str, target: str, encoding: str) -> Entry:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise os_error(exc, str(Path(target).parent), "create") from exc
-    write_atomic(target, canonical_bytes(ingested.record))
+    write_atomic(target, api.write_record(ingested.record, "json"))
     return Entry(FileResult(release), target, ingested.warnings)
 
 

@@ -233,8 +233,9 @@ class Keys:
     """The canonical key order of a place in a record: its keys, and the order below each.
 
     `order` is the schema's property order; for a ``oneOf`` of objects it is
-    their orders merged, which works because the branches agree on the order
-    of the keys they share.
+    their orders merged, each new key after the one before it in its branch,
+    which keeps every branch's own order because the branches agree on the
+    order of the keys they share.
     """
 
     __slots__ = ("items", "order", "properties")
@@ -280,10 +281,16 @@ def build_keys(root: Node) -> Keys:
             if isinstance(node, ArrayNode):
                 out.items = build(node.item)
         for branch_fields in branches:
+            # A key new to the merge goes right after the key before it in its branch, so that
+            # every branch keeps its own order however the branches interleave.
+            at = 0
             for key, sub in branch_fields:
-                if key not in out.properties:
-                    out.order.append(key)
-                    out.properties[key] = build(sub)
+                if key in out.properties:
+                    at = out.order.index(key) + 1
+                    continue
+                out.order.insert(at, key)
+                out.properties[key] = build(sub)
+                at += 1
         return out
 
     return build(root)
