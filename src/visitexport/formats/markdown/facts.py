@@ -44,6 +44,11 @@ _MONTHS = [
 ]
 
 
+def _spaced(text: str) -> str:
+    """Text with each run of spaces and tabs as one space, to compare what was printed with a name."""
+    return " ".join(text.split())
+
+
 def human_date(value: str) -> str:
     """'2000-11-02' as '2 November 2000'; month and year precision as 'November 2000', '2000'."""
     parts = value.split("-")
@@ -159,12 +164,27 @@ class Facts:
         for key in ("people", "organisations", "places", "referenced_documents"):
             for thing in record.get(key, []):
                 self.by_id[thing["id"]] = thing
+        #: Every header line, block and list item by id (the parts a fact may cite as its source).
         self.blocks: dict[str, Thing] = {}
         self.places: dict[str, Place] = {}
         self.parent: dict[str, str] = {}
-        self._index(record["document"]["body"])
+        document = record["document"]
+        #: The ids of the header's lines: the report's title and metadata stand for them.
+        self.header: set[str] = set()
+        kinds: dict[str, int] = {}
+        for line in document["header"]:
+            kinds[line["type"]] = n = kinds.get(line["type"], 0) + 1
+            self.blocks[line["id"]] = line
+            self.header.add(line["id"])
+            name = line["type"] if line["type"] in ("title", "qualifier") else f"{line['type']} line"
+            self.places[line["id"]] = Place((), (), name if n == 1 else f"{name} {n}")
+        self._index(document.get("body", []), "")
+        before = set(self.blocks)
+        self._index(document.get("footer", []), "footer ")
+        #: The ids of the footer's parts, which the report leaves out.
+        self.footer: set[str] = set(self.blocks) - before
 
-    def _index(self, body: list[Thing]) -> None:
+    def _index(self, body: list[Thing], prefix: str) -> None:
         # Iterative, because block trees may be deep.
         stack: list[tuple[list[Thing], tuple[Thing, ...], tuple[str, ...], str]] = [(body, (), (), "")]
         while stack:
@@ -176,7 +196,7 @@ class Facts:
                     self.parent[block["id"]] = parent
                 kinds[block["type"]] = kinds.get(block["type"], 0) + 1
                 own = (*cited, block["label"]) if block["type"] == "section" and "label" in block else cited
-                self.places[block["id"]] = Place(outer, own, f"{block['type']} {kinds[block['type']]}")
+                self.places[block["id"]] = Place(outer, own, f"{prefix}{block['type']} {kinds[block['type']]}")
                 if block["type"] == "section":
                     stack.append((block.get("blocks", []), (*outer, block), own, block["id"]))
                 elif block["type"] == "list":
@@ -184,8 +204,8 @@ class Facts:
                     for n, (item, label) in enumerate(zip(block["items"], item_labels, strict=True), 1):
                         self.blocks[item["id"]] = item
                         self.parent[item["id"]] = block["id"]
-                        self.places[item["id"]] = Place(outer, (*cited, label), f"item {n}")
-                        stack.append((item["blocks"], outer, (*cited, label), item["id"]))
+                        self.places[item["id"]] = Place(outer, (*cited, label), f"{prefix}item {n}")
+                        stack.append((item.get("blocks", []), outer, (*cited, label), item["id"]))
 
     def outermost(self, sources: list[str]) -> list[str]:
         """`sources` without those inside another of them (an item's paragraph when the item is cited)."""
@@ -202,7 +222,14 @@ class Facts:
         return [s for s in sources if not inside(s)]
 
     def section_of(self, block_id: str) -> str:
-        """The id of the section a block is or sits in; "" for blocks outside every section."""
+        """The id of the section a block is or sits in; "" for blocks outside every section and the footer's.
+
+        A header line is its own "section": the report's title stands for it.
+        """
+        if block_id in self.header:
+            return block_id
+        if block_id in self.footer:
+            return ""
         if self.blocks[block_id].get("type") == "section":
             return block_id
         sections = self.places[block_id].sections
@@ -250,8 +277,54 @@ class Facts:
         sides: dict[str, list[Thing]] = {}
         for participant in engagement.get("participants", []):
             sides.setdefault(participant["side"], []).append(participant)
-        home = self.record["release"]["country"]
+        home = self.home()
         return sorted(sides.items(), key=lambda pair: pair[0] != home)
+
+    def header_lines(self, kind: str) -> list[str]:
+        """The texts of the header's lines of one kind ('title', 'qualifier', 'date', 'issuer'), in printed order."""
+        return [str(line["text"]) for line in self.record["document"]["header"] if line["type"] == kind]
+
+    def title(self) -> str:
+        """The release's title as printed (several title parts joined), else the record's id."""
+        return " ".join(self.header_lines("title")) or str(self.record["id"])
+
+    def published(self) -> str | None:
+        """When the release was published: '5 September 2000 (as printed: September 5, 2000)'; None if unknown.
+
+        The date in words, with the printed date line when it says it otherwise; the
+        printed line alone when the record has no date; None when there is neither.
+        """
+        printed = self.header_lines("date")
+        date: str | None = self.record.get("release", {}).get("date")
+        if date is None:
+            return f"{'; '.join(printed)} (as printed)" if printed else None
+        words = human_date(date)
+        other = [line for line in printed if _spaced(line) != words]
+        return f"{words} (as printed: {'; '.join(other)})" if other else words
+
+    def issuer(self) -> str | None:
+        """Who issued the release: 'Ministry of Foreign Affairs (JP)'; None if the record does not say.
+
+        The issuer's name, else its printed line; the issuing country, and the printed
+        line when it names the issuer otherwise, in brackets.
+        """
+        release = self.record.get("release", {})
+        printed = self.header_lines("issuer")
+        name = self.party(release["issuer"]) if "issuer" in release else None
+        about = [release["country"]] if "country" in release else []
+        other = [line for line in printed if _spaced(line) != _spaced(name or "")]
+        if name is None:
+            name, other = ("; ".join(printed) or None), []
+        if other:
+            about.append(f"as printed: {'; '.join(other)}")
+        if name is None:
+            return "; ".join(about) or None
+        return f"{name} ({', '.join(about)})" if about else name
+
+    def home(self) -> str | None:
+        """The issuing country, when the record states it."""
+        country: str | None = self.record.get("release", {}).get("country")
+        return country
 
     def parties_to(self, thing: Thing) -> str:
         """Parties, and whom they address: 'JP, to Igor Sergeyev'."""

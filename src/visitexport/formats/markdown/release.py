@@ -3,14 +3,23 @@
 - a section is a heading (level `level` at the top, one deeper per nesting,
   capped at 6) of its label and heading text; `on_section` then writes what
   belongs under the heading before the section's blocks (an engagement's facts);
-- a paragraph is one line;
+- a paragraph is one line (its text is joined already: where the printed
+  lines broke is layout, left out like the rest of it);
+- a key/value line (a ``field``) is a line of its own: the key in bold with its
+  colon, then the value (``**Time:** 18:00``);
 - a list is a bullet list whose items begin with their printed label as text,
-  so no renderer renumbers or restyles them; an item's first paragraph shares
-  the label's line, a nested list follows that line directly, any other block
-  follows an empty line, indented to the item's content; adjacent lists
+  so no renderer renumbers or restyles them; an item's first paragraph or
+  key/value line shares the label's line, a nested list follows that line
+  directly, any other block follows an empty line, indented to the item's
+  content; an item without blocks is its label alone; adjacent lists
   alternate the markers ``-`` and ``+`` (same-marker lists would merge);
-- a table is a GitHub table; one without a header row gets an empty one, and
-  header rows after the first become ordinary rows (GitHub tables have one).
+- a table is a GitHub table, whatever its printed style; its rows are padded
+  with empty cells to the widest (GitHub would drop cells past the header's);
+  one without a header row gets an empty one, and header rows after the first
+  become ordinary rows (GitHub tables have one).
+
+The document's header (title, qualifiers, date and issuer lines) is the
+report's own business, and its footer (navigation) is left out.
 """
 
 from __future__ import annotations
@@ -21,11 +30,16 @@ from typing import Any
 from visitexport.formats.markdown import text as md_text
 from visitexport.formats.markdown.page import Page
 
-__all__ = ["LIST_MARKERS", "write_release"]
+__all__ = ["LIST_MARKERS", "field", "write_release"]
 
 Block = dict[str, Any]
 #: The markers of the release's lists (the report's own lists use ``*``).
 LIST_MARKERS = ("-", "+")
+
+
+def field(block: Block) -> str:
+    """A key/value line as Markdown: ``**Key:** value``, both escaped, on a line that may begin a block."""
+    return f"**{md_text.inline(block['key'])}:** {md_text.inline(block['value'])}"
 
 
 class _Release:
@@ -46,15 +60,25 @@ class _Release:
                 self.section(block, level, pad)
             elif kind == "paragraph":
                 page.lines.append(pad + md_text.block(block["text"]))
+            elif kind == "field":
+                page.lines.append(pad + field(block))
             elif kind == "table":
-                rows = [[md_text.block(cell) for cell in row] for row in block["rows"]]
-                header = rows[0] if block["header_rows"] else [""] * len(rows[0])
-                page.table(header, rows[1:] if block["header_rows"] else rows, pad)
+                self.table(block, pad)
             else:
                 marker = LIST_MARKERS[1] if marker == LIST_MARKERS[0] else LIST_MARKERS[0]
                 self.items(block, marker, level, pad)
             if kind != "list":
                 marker = ""
+
+    def table(self, block: Block, pad: str) -> None:
+        width = max(len(row) for row in block["rows"])
+        rows = [
+            [md_text.block(cell) if cell else "" for cell in row] + [""] * (width - len(row)) for row in block["rows"]
+        ]
+        if block.get("header_rows", 0):
+            self.page.table(rows[0], rows[1:], pad)
+        else:
+            self.page.table([""] * width, rows, pad)
 
     def section(self, block: Block, level: int, pad: str) -> None:
         text = f"{block['label']} {block['heading']}" if "label" in block else block["heading"]
@@ -66,15 +90,19 @@ class _Release:
     def items(self, block: Block, marker: str, level: int, pad: str) -> None:
         inner = pad + " " * (len(marker) + 1)
         for item in block["items"]:
-            children = item["blocks"]
-            if children[0]["type"] == "paragraph":
+            children = item.get("blocks", [])
+            first = children[0]["type"] if children else None
+            if first == "paragraph":
                 self.page.lines.append(f"{pad}{marker} {md_text.block(item['label'] + ' ' + children[0]['text'])}")
+                children = children[1:]
+            elif first == "field":
+                self.page.lines.append(f"{pad}{marker} {md_text.block(item['label'])} {field(children[0])}")
                 children = children[1:]
             else:
                 self.page.lines.append(f"{pad}{marker} {md_text.block(item['label'])}")
             if children:
                 self.blocks(children, level, inner, after_line=True)
-                if children[-1]["type"] not in ("paragraph", "list"):
+                if children[-1]["type"] not in ("paragraph", "field", "list"):
                     self.page.blank()
 
 

@@ -2,14 +2,20 @@
 
 Mapping contract (record -> report; a rendering, not read back):
 
-- ``# title`` (the document's title line), then the release's metadata: when it
-  was published, by whom, its language, and its source: a link when the record
-  has a ``release.url`` (an http(s) address: the only link made from data);
+- ``# title`` (the header's title, its printed lines joined already; the
+  record's id when the header has none), then the release's metadata: its
+  qualifiers as printed ('(Summary)', 'Provisional Translation'), when it was
+  published (the date in words, and the printed date line when it says it
+  otherwise), by whom (the issuer, else its printed line, and the issuing
+  country), its language, and its source: a link when the record has a
+  ``release.url`` (an http(s) address: the only link made from data); what
+  the record does not state is "not recorded";
 - ``## At a glance``: principals, the kind, direction and status of the visit,
   countries, places, period, how many engagements, people, outcomes and
   follow-ups (`md_facts.is_follow_up`);
 - ``## Release text``: the document body in reading order, every block once
-  (`md_release`); the footer (a navigation line) is left out;
+  (`md_release`); the footer (navigation, related links) is left out, and so is
+  all layout (line breaks, indentation, empty lines, a table's printed style);
 - an engagement whose sources include a section gets that section (the first
   one not already taken) as its heading, followed by a ``*`` list of its facts:
   name and kind, date, times, duration, place, occasion, participants by side
@@ -18,7 +24,8 @@ Mapping contract (record -> report; a rendering, not read back):
   ``## Other engagements``, with links to their source blocks;
 - ``## People``, ``## Statements``, ``## Outcomes and follow-ups`` and
   ``## Referenced documents`` tables; a source column cites each row's source
-  blocks by their printed labels and links to the section holding them.
+  blocks by their printed labels and links to the section holding them (a
+  header line to the title, a footer part to the release text).
 
 Anchors are the ids GitHub gives headings (`md_page.Page.heading`). All record
 text goes through `md_text`, so it renders as exactly that text.
@@ -76,7 +83,11 @@ class _Writer:
         self.homeless: list[Thing] = []
         self.subs: dict[str, list[Thing]] = {}
         for engagement, parent in engagements(record):
-            sections = (s for s in engagement["sources"] if self.facts.blocks[s].get("type") == "section")
+            sections = (
+                s
+                for s in engagement["sources"]
+                if self.facts.blocks[s].get("type") == "section" and s not in self.facts.footer
+            )
             section = next((s for s in sections if s not in self.owner), None)
             if section is not None:
                 self.owner[section] = engagement
@@ -137,15 +148,21 @@ class _Writer:
 
     def write(self) -> Report:
         record, facts, page = self.record, self.facts, self.page
-        release = record["release"]
+        release = record.get("release", {})
         inline = md_text.inline
-        page.heading(1, record["document"]["title"])
+        title = page.heading(1, facts.title())
+        self.anchors.update(dict.fromkeys(facts.header, title))
         page.blank()
+        qualifiers = facts.header_lines("qualifier")
+        if qualifiers:
+            page.lines.append(
+                fact("Qualifier" if len(qualifiers) == 1 else "Qualifiers", inline("; ".join(qualifiers)))
+            )
         source = md_text.link(release["url"], release["url"]) if "url" in release else "not recorded"
         page.lines += [
-            fact("Published", inline(human_date(release["date"]))),
-            fact("Issuer", inline(f"{facts.party(release['issuer'])} ({release['country']})")),
-            fact("Language", inline(release["language"])),
+            fact("Published", inline(facts.published() or "not recorded")),
+            fact("Issuer", inline(facts.issuer() or "not recorded")),
+            fact("Language", inline(release.get("language", "not recorded"))),
             fact("Source", source),
         ]
         page.blank()
@@ -155,7 +172,7 @@ class _Writer:
         page.lines += glance
         page.blank()
         self.anchors[""] = page.heading(2, "Release text")
-        anchors = write_release(page, record["document"]["body"], 3, self.under_section)
+        anchors = write_release(page, record["document"].get("body", []), 3, self.under_section)
         self.anchors.update(anchors)
         for section, engagement in self.owner.items():
             self.anchors[engagement["id"]] = anchors[section]
@@ -182,8 +199,10 @@ class _Writer:
         if visit is not None:
             who = "; ".join(facts.person_with_title(p) for p in visit["principals"])
             lines.append(fact("Principal" if len(visit["principals"]) == 1 else "Principals", inline(who)))
-            home = record["release"]["country"]
-            direction = f"{visit['direction']} ({'from' if visit['direction'] == 'outbound' else 'to'} {home})"
+            home = facts.home()
+            direction = visit["direction"]
+            if home is not None:
+                direction += f" ({'from' if direction == 'outbound' else 'to'} {home})"
             kind = [kind_words(visit["kind"])] if "kind" in visit else []
             lines.append(fact("Visit", inline(", ".join([*kind, direction, visit["status"]]))))
             lines.append(fact("Countries", inline(", ".join(visit["countries"]))))

@@ -2,7 +2,9 @@
 
 Mapping contract (record -> summary; a rendering, not read back):
 
-- ``# Summary: title``, the publication line and a link to the full report;
+- ``# Summary: title``, the publication line (the qualifiers as printed, then
+  when and by whom, as the report's metadata says it; what the record does not
+  state is left out) and a link to the full report;
 - ``## At a glance``: the same block as the report's;
 - ``## Engagements``: one line per engagement, in date order (sub-engagements
   nested under theirs): its name linking to its heading in the report, date,
@@ -25,7 +27,6 @@ from visitexport.formats.markdown.facts import (
     Thing,
     day_words,
     engagements,
-    human_date,
     is_follow_up,
     when_bounds,
     when_words,
@@ -71,13 +72,15 @@ def dump_summary(record: Thing, *, report_link: str | None = None) -> str:
     facts = full.facts
     target = f"{record['id']}.md" if report_link is None else report_link
     md_text.check_link_target(target)
-    release = record["release"]
     page = Page()
-    page.heading(1, f"Summary: {record['document']['title']}")
+    page.heading(1, f"Summary: {facts.title()}")
     page.blank()
-    published = f"{human_date(release['date'])}, {facts.party(release['issuer'])} ({release['country']})"
+    sentences = facts.header_lines("qualifier")
+    said = [words for words in (facts.published(), facts.issuer()) if words is not None]
+    if said:
+        sentences.append(", ".join(said))
     report_link_md = f"[{md_text.inline(target)}]({md_text.destination(target)})"
-    page.lines.append(f"{md_text.block(published)}. Full report: {report_link_md}")
+    page.lines.append(md_text.block("".join(f"{s}. " for s in sentences)) + f"Full report: {report_link_md}")
     page.blank()
     page.heading(2, "At a glance")
     page.blank()

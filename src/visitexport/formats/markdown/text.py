@@ -10,17 +10,18 @@ escaping does not depend on context except where CommonMark itself does:
   underline) and the ``.`` or ``)`` after leading digits (ordered list item)
   get a backslash;
 - white space that renderers trim from the ends of a paragraph, heading or
-  table cell (no-break space, ideographic space, ...) becomes a numeric
-  character reference at either end, so it survives;
+  table cell (no-break space, ideographic space, a tab, ...) becomes a numeric
+  character reference at either end, so it survives; a tab between words
+  (which the schema allows in printed text) stays a tab;
 - what automatic links look for gets a backslash: the ``:`` of ``://``, ``@``,
   a ``.`` between a character and a letter (``www.``, ``example.com``) and the
   second ``/`` of ``//``, so GitHub's and markdown-it's autolinkers leave text
   alone (GitHub still links e-mail addresses: it resolves escapes first). Links
   come only from URL fields (`link`).
 
-Text with line breaks or other control characters below U+0020 is refused: the
-schema forbids it in every field, and no Markdown construct could keep it in a
-table cell.
+Text with line breaks or other control characters below U+0020 but the tab is
+refused: the schema forbids them in every field, and no Markdown construct could
+keep them in a table cell.
 """
 
 from __future__ import annotations
@@ -39,12 +40,14 @@ _ESCAPE = re.compile(
     r"[\\`*_\[\]<>|~#${}@]|&(?=[#A-Za-z0-9])|(?<=[A-Za-z0-9]):(?=//)|(?i:(?<=www))\.|(?<=\S)\.(?=[^\W\d_])|(?<=/)/"
 )
 # Stripped from both ends of paragraphs, headings and cells by some renderers
-# (markdown-it trims JavaScript's white space; U+FEFF too, for safety).
+# (markdown-it trims JavaScript's white space; U+FEFF too, for safety), and the tab.
 _EDGE_SPACE = frozenset(
-    "\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+    "\t\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
 _LIST_NUMBER = re.compile(r"^([0-9]+)([.)])")
-_CONTROL = re.compile(r"[\x00-\x1f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f]")
+# What a link target given by the user may not hold: any control character, the tab too.
+_TARGET_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 def _reference(char: str) -> str:
@@ -99,7 +102,7 @@ def slug(text: str) -> str:
 
 def check_link_target(target: str) -> None:
     """Refuse a report link (given by the user, not by data) other than a relative path or an http(s) URL."""
-    if not target or target != target.strip() or _CONTROL.search(target) or any(c in target for c in "<>#\x7f"):
+    if not target or target != target.strip() or _TARGET_CONTROL.search(target) or any(c in target for c in "<>#\x7f"):
         raise ValueError("a link target must be a path or URL without surrounding space, control characters, <, > or #")
     scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", target)
     if (scheme is not None and scheme.group(0).lower() not in ("http:", "https:")) or target.startswith("//"):
