@@ -86,10 +86,10 @@ def test_validate_example_is_clean() -> None:
         ),
         (
             "nan.json",
-            '"list_indent": 2',
-            '"list_indent": NaN',
-            ":{line}:22: json.constant: NaN and Infinity are not JSON; write a number or leave the field out "
-            "(/document/layout/list_indent)",
+            '"final_newline": false',
+            '"final_newline": NaN',
+            ":{line}:24: json.constant: NaN and Infinity are not JSON; write a number or leave the field out "
+            "(/document/layout/final_newline)",
         ),
         (
             "syntax.json",

@@ -100,14 +100,32 @@ def _leg_in_another_country(record: Record) -> None:
     record["visit"]["legs"] = [{"country": "US", "sources": ["p1"]}]
 
 
-def _ragged_table(record: Record) -> None:
+def _more_header_rows_than_rows(record: Record) -> None:
     record["document"]["body"].append(
-        {"id": "t1", "type": "table", "header_rows": 1, "rows": [["Document", "Signed by"], ["Memorandum"]]}
+        {"id": "t1", "type": "table", "header_rows": 3, "rows": [["Document", "Signed by"], ["Memorandum"]]}
     )
 
 
+def _break_past_the_spaces(record: Record) -> None:
+    record["document"]["header"][0]["breaks"] = [40]
+
+
+def _layout_of_a_line_not_printed(record: Record) -> None:
+    record["document"]["body"][0]["lines"] = [{"at": 5, "trailing": " "}]
+
+
+def _gaps_for_a_row_of_other_cells(record: Record) -> None:
+    record["document"]["body"].append(
+        {"id": "t1", "type": "table", "rows": [["Document", "Signed by"]], "gaps": [{"row": 0, "gaps": ["", "\t"]}]}
+    )
+
+
+def _inline_paragraph_with_its_own_blank_lines(record: Record) -> None:
+    record["document"]["body"][1]["blocks"][0]["items"][0]["blocks"][0]["blank_lines"] = 2
+
+
 def _indent_with_a_fraction(record: Record) -> None:
-    record["document"]["layout"]["list_indent"] = 2.0
+    record["document"]["layout"] = {"list_indent": 2.0}
 
 
 def _lists_nested_too_deep(record: Record) -> None:
@@ -136,7 +154,11 @@ BREAKING: dict[str, tuple[Callable[[Record], None], str]] = {
     "time.disagree": (_clocks_disagree, "/engagements/0/times/1/start"),
     "time.date": (_clock_date_far_away, "/engagements/0/times/0/date"),
     "visit.leg-country": (_leg_in_another_country, "/visit/legs/0/country"),
-    "table.shape": (_ragged_table, "/document/body/2"),
+    "table.shape": (_more_header_rows_than_rows, "/document/body/2"),
+    "layout.breaks": (_break_past_the_spaces, "/document/header/0/breaks"),
+    "layout.lines": (_layout_of_a_line_not_printed, "/document/body/0/lines"),
+    "layout.gaps": (_gaps_for_a_row_of_other_cells, "/document/body/2/gaps/0/gaps"),
+    "layout.inline": (_inline_paragraph_with_its_own_blank_lines, "/document/body/1/blocks/0/items/0/blocks/0/blank_lines"),
     "json.integer": (_indent_with_a_fraction, "/document/layout/list_indent"),
     "json.depth": (_lists_nested_too_deep, _DEEP),
 }

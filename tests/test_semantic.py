@@ -125,13 +125,12 @@ def test_visit_without_a_period_and_with_two_principals() -> None:
     assert [(f.rule, f.pointer) for f in semantic.check(record)] == [("ref.unresolved", "/visit/principals/1")]
 
 
-def test_tables_must_be_rectangular() -> None:
+def test_tables_may_be_ragged_but_not_all_header() -> None:
     record: dict[str, Any] = load_json(CASES / "valid" / "table-and-footer.json")
     blocks = [b for s in record["document"]["body"] if s["type"] == "section" for b in s.get("blocks", [])]
     found = next(b for b in blocks if b["type"] == "table")
-    found["rows"][-1] = found["rows"][-1][:-1]
-    assert [f.rule for f in semantic.check(record)] == ["table.shape"]
-    found["rows"][-1].append("x")
+    found["rows"][-1] = found["rows"][-1][:-1]  # a row with a cell fewer, as printed
+    assert semantic.check(record) == []
     found["header_rows"] = len(found["rows"]) + 1
     assert [f.rule for f in semantic.check(record)] == ["table.shape"]
 
