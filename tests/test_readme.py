@@ -52,6 +52,8 @@ def examples() -> list[str]:
 def test_readme_examples_run(line: str, tmp_path: Path) -> None:
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     shutil.copytree(ROOT / "tests" / "cases" / "valid", tmp_path / "tests" / "cases" / "valid")
+    shutil.copytree(ROOT / "tests" / "releases", tmp_path / "tests" / "releases")
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     for command in line.split(" && "):
         args = shlex.split(command)[1:]
         done = subprocess.run(
@@ -68,6 +70,7 @@ def test_quick_start_commands() -> None:
     parts = install.split(" && ")
     assert parts[:2] == ["python3 -m venv .venv", ".venv/bin/pip install ."]
     assert all(part.startswith(".venv/bin/visitexport ") for part in parts[2:])
+    assert "ingest seeds/kono-russia-2000.txt -o kono.json" in install
     assert "validate examples/kono-russia-2000.json" in install
     assert "convert examples/kono-russia-2000.json --to text" in install
     assert tests == "python3 -m venv .venv && .venv/bin/pip install '.[test]' && .venv/bin/python -m pytest"
