@@ -158,7 +158,10 @@ BREAKING: dict[str, tuple[Callable[[Record], None], str]] = {
     "layout.breaks": (_break_past_the_spaces, "/document/header/0/breaks"),
     "layout.lines": (_layout_of_a_line_not_printed, "/document/body/0/lines"),
     "layout.gaps": (_gaps_for_a_row_of_other_cells, "/document/body/2/gaps/0/gaps"),
-    "layout.inline": (_inline_paragraph_with_its_own_blank_lines, "/document/body/1/blocks/0/items/0/blocks/0/blank_lines"),
+    "layout.inline": (
+        _inline_paragraph_with_its_own_blank_lines,
+        "/document/body/1/blocks/0/items/0/blocks/0/blank_lines",
+    ),
     "json.integer": (_indent_with_a_fraction, "/document/layout/list_indent"),
     "json.depth": (_lists_nested_too_deep, _DEEP),
 }

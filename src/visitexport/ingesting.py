@@ -12,13 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from visitexport import api
-
+from visitexport import api, report
 from visitexport.errors import InvalidRecordError, OptionError, os_error
 from visitexport.files import STDIO, read_input, write_atomic
 from visitexport.limits import MAX_TEXT_BYTES
 from visitexport.problems import FileResult
-from visitexport import report
 from visitexport.report import safe
 
 __all__ = ["Entry", "as_json", "ingest_file", "targets", "warning_lines"]

@@ -73,7 +73,7 @@ def _what(problem: Problem) -> str:
 
 
 def as_json(results: Sequence[FileResult], version: str, extra: Sequence[dict[str, Any]] = ()) -> str:
-    """One versioned report of `results`; `extra[n]` adds fields to the nth file's entry (ingest's record and warnings)."""
+    """One versioned report of `results`; `extra[n]` adds fields to the nth file's entry (ingest's warnings)."""
     more = list(extra) + [{}] * (len(results) - len(extra))
     report = {
         "report_version": REPORT_VERSION,

@@ -8,6 +8,7 @@ text does not have, the layout of a line the part does not print).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 from visitexport.rules._context import Context
@@ -19,7 +20,7 @@ _INLINE = ("paragraph", "field")
 
 
 def _ascending(values: list[int]) -> bool:
-    return all(a < b for a, b in zip(values, values[1:], strict=False))
+    return all(a < b for a, b in pairwise(values))
 
 
 def _inline(item: dict[str, Any]) -> dict[str, Any] | None:
@@ -51,7 +52,7 @@ def breaks(ctx: Context) -> Iterator[Fault]:
         if "breaks" not in part:
             continue
         numbers = part["breaks"]
-        spaces = part[_TEXT.get(part.get("type"), "text")].count(" ")
+        spaces = part[_TEXT.get(str(part.get("type")), "text")].count(" ")
         if not _ascending(numbers):
             yield f"{ctx.block_pointer(index)}/breaks", "line breaks must be given in order, each once"
         elif numbers[-1] > spaces:
@@ -66,16 +67,14 @@ def breaks(ctx: Context) -> Iterator[Fault]:
 )
 def lines(ctx: Context) -> Iterator[Fault]:
     document = ctx.record["document"]
-    found = [("/document/layout", document["layout"], 0)] if "layout" in document else []
+    layout = document.get("layout", {})
+    # The empty lines that end the text are the document layout's lines.
+    found = [("/document/layout", layout, layout.get("blank_lines", 0))] if "lines" in layout else []
     for index, part in enumerate(ctx.parts):
         if "lines" in part:
             blanks = 0 if "joined" in part else part.get("blank_lines", 1)
             found.append((ctx.block_pointer(index), part, blanks + _printed_lines(part)))
     for pointer, part, count in found:
-        if "lines" not in part:
-            continue
-        if pointer == "/document/layout":
-            count = part.get("blank_lines", 0)
         at = [line["at"] for line in part["lines"]]
         if not _ascending(at):
             yield f"{pointer}/lines", "line layouts must be given in order of their lines, each once"
@@ -86,7 +85,8 @@ def lines(ctx: Context) -> Iterator[Fault]:
 @rule(
     "layout.gaps",
     "a table's gaps and rule lines name its rows",
-    "a table's `gaps` name its rows, in order, with one more gap than the row has cells; its `rules` stand before a row or after the last",
+    "a table's `gaps` name its rows, in order, with one more gap than the row has cells; "
+    "its `rules` stand before a row or after the last",
 )
 def gaps(ctx: Context) -> Iterator[Fault]:
     for index, table in ctx.tables:
@@ -115,7 +115,8 @@ def gaps(ctx: Context) -> Iterator[Fault]:
 @rule(
     "layout.inline",
     "a block printed on its item's label line leaves its layout to the item",
-    "a paragraph or key/value line printed on its item's label line has no `blank_lines`, `lines` or `joined` of its own: the item's say how that line is printed",
+    "a paragraph or key/value line printed on its item's label line has no `blank_lines`, `lines` or `joined` "
+    "of its own: the item's say how that line is printed",
 )
 def inline(ctx: Context) -> Iterator[Fault]:
     for index, part in enumerate(ctx.parts):

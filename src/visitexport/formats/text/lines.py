@@ -107,7 +107,10 @@ def no_release(data: bytes) -> str | None:
     """What `data` is when it is plainly not a release's text (a record, a web page, a spreadsheet), else None."""
     head = data[:4096].removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     if is_html(data):
-        return "it is an HTML page, not a release's plain text: a text export of the page is needed (save it as plain text and ingest that)"
+        return (
+            "it is an HTML page, not a release's plain text: a text export of the page is needed "
+            "(save it as plain text and ingest that)"
+        )
     if data.startswith(b"PK\x03\x04"):
         return "it is a zip archive (a workbook?), not a release's plain text: convert a workbook with convert"
     if data.startswith(b"%PDF"):

@@ -293,11 +293,9 @@ class _Body:
             item["label_alone"] = True
             own = replace(line, trailing="", content=label.label)
             _layout(item, self.take_blanks(), [own])
-            self.sub_item(line, item, [], label.gap, inner, column)
-            self.warn(
-                line,
-                f"{shown(inner.label)} after {shown(label.label)} read as a first sub-item printed on its parent's line",
-            )
+            self.sub_item(line, item, [], label.gap, inner, column=column)
+            message = f"{shown(inner.label)} after {shown(label.label)} read as a first sub-item on its parent's line"
+            self.warn(line, message)
             return
         item["gap"] = label.gap
         head, sub = self.split_sub_item(label.text)
@@ -310,13 +308,13 @@ class _Body:
         gap, sub_label = sub
         own = replace(line, trailing="", content=label.label + label.gap + head)
         _Text(item, paragraph, "text", self.take_blanks(), [own], [head]).close()
-        self.sub_item(line, item, item["blocks"], gap, sub_label, column)
+        self.sub_item(line, item, item["blocks"], gap, sub_label, column=column)
         self.warn(
             line,
             f"{shown(sub_label.label)} after {shown(head[-1])} read as a first sub-item printed on its parent's line",
         )
 
-    def sub_item(self, line: Line, item: Node, blocks: list[Node], gap: str, label: Label, column: int) -> None:
+    def sub_item(self, line: Line, item: Node, blocks: list[Node], gap: str, label: Label, *, column: int) -> None:
         """A list inside `item` whose first item, `label`, is printed at the end of `line`, after `gap`."""
         child: Node = {"label": label.label, "gap": label.gap, "joined": gap}
         paragraph: Node = {"type": "paragraph"}
@@ -539,7 +537,7 @@ def _header(lines: list[Line], warnings: list[IngestWarning]) -> tuple[list[Node
             return parts, start
         line = lines[n]
         kind = _header_kind(line.content, title)
-        if title and (kind is None or kind in seen and kind != "qualifier"):
+        if title and (kind is None or (kind in seen and kind != "qualifier")):
             return parts, start  # a second date line is the body's (an itinerary's day)
         group = [line]
         if kind is None:
