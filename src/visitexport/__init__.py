@@ -35,7 +35,7 @@ from visitexport.api import (
 from visitexport.batch import check_file, check_files
 from visitexport.errors import InvalidRecordError, MissingFileError, OptionError, ToolError, VisitExportError
 from visitexport.formats.json.canonical import canonical_bytes
-from visitexport.formats.text.result import IngestWarning, Ingested
+from visitexport.formats.text.result import Ingested, IngestWarning
 from visitexport.problems import FileResult, Problem
 from visitexport.schema.loading import SCHEMA_ID, SCHEMA_VERSION, load_schema, schema_bytes
 
