@@ -23,6 +23,8 @@ class Row(NamedTuple):
     pointer: str
     parent: str | int | None
     depth: int
+    #: The title of the sheet's part the row belongs to (``Body``), on a sheet of several; else None.
+    part: str | None = None
 
 
 def get(value: Any, path: tuple[str, ...]) -> Any:
@@ -39,7 +41,14 @@ def collect(layout: Layout, record: dict[str, Any]) -> dict[str, list[Row]]:
     rows: dict[str, list[Row]] = {sheet.name: [] for sheet in layout.sheets}
 
     def emit(
-        sheet: Sheet, items: list[Any], pointer: str, parent: str | int | None, *, depth: int, tags: tuple[str, ...]
+        sheet: Sheet,
+        items: list[Any],
+        pointer: str,
+        parent: str | int | None,
+        *,
+        depth: int,
+        tags: tuple[str, ...],
+        part: str | None = None,
     ) -> None:
         out = rows[sheet.name]
         for index, item in enumerate(items):
@@ -49,12 +58,12 @@ def collect(layout: Layout, record: dict[str, Any]) -> dict[str, list[Row]]:
                 continue
             tag = tags[0] if len(tags) == 1 else item[sheet.discriminator]
             kind = sheet.kinds[tag]
-            row = Row(len(out) + 1, kind, item, here, parent, depth)
+            row = Row(len(out) + 1, kind, item, here, parent, depth, part)
             out.append(row)
             for path, held in kind.holds.items():
                 sub = get(item, path)
                 if sub:
-                    emit(sheet, sub, here + pointer_of(path), item["id"], depth=depth + 1, tags=held)
+                    emit(sheet, sub, here + pointer_of(path), item["id"], depth=depth + 1, tags=held, part=part)
             for path, child in kind.children:
                 sub = get(item, path)
                 if sub and child is not None:
@@ -62,7 +71,13 @@ def collect(layout: Layout, record: dict[str, Any]) -> dict[str, list[Row]]:
                     emit(child, sub, here + pointer_of(path), link, depth=0, tags=child.top_tags)
 
     for sheet in layout.sheets:
-        if sheet.parent is None:
+        if sheet.parent is not None:
+            continue
+        for part in sheet.parts:
+            items = get(record, part.path)
+            if items:
+                emit(sheet, items, pointer_of(part.path), None, depth=0, tags=part.tags, part=part.title)
+        if not sheet.parts:
             items = get(record, sheet.path)
             if items:
                 emit(sheet, items, pointer_of(sheet.path), None, depth=0, tags=sheet.top_tags)

@@ -116,7 +116,8 @@ class Styles:
                 wrap_text=style.wrap or style.header,
                 indent=style.indent,
                 vertical="top",
-                horizontal="left" if style.left else None,
+                # An indent shows only with an alignment that has one: Excel assumes left, LibreOffice does not.
+                horizontal="left" if style.left or style.indent else None,
             )
             if style.date:
                 cell.number_format = DATE_FORMAT

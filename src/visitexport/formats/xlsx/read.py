@@ -31,7 +31,16 @@ drops empty cells, so each column reads one as if it were not there:
   (a problem); ``Parent`` on a sheet of its own kind: a row at the top;
 - ``Cell n`` up to the row's ``Cells``: the table cell "" (the only place
   a record holds an empty text); beyond ``Cells``: nothing;
+- ``Part`` (on the sheet of the document's header, body and footer): missing
+  on a row at the top (a problem); on a nested row, its parent's part (a
+  nested row whose ``Part`` differs from its parent's is a problem);
 - a row of empty cells is no row, an empty header cell no column.
+
+Layout columns are read in their notations (`visitexport.formats.tabular.notation`):
+a layout text in quotes (``""`` is the empty text, which an empty cell is
+not), a list of line layouts, gaps or rule lines an entry per line; a cell
+not in its notation is a problem like a number where text belongs. Line
+breaks in a ``Text`` cell are the text's ``breaks``.
 """
 
 from __future__ import annotations
@@ -48,7 +57,9 @@ from visitexport.formats.tabular.layout import (
     LISTS,
     ORDER,
     PARENT,
+    PART,
     RECORD,
+    TEXT,
     Column,
     Kind,
     Layout,
@@ -57,6 +68,7 @@ from visitexport.formats.tabular.layout import (
     cell_number,
     layout,
 )
+from visitexport.formats.tabular.notation import NotationError, join_breaks, read_entries, unquote
 from visitexport.formats.xlsx.refs import letter, quote
 from visitexport.formats.xlsx.source import Book, Grid, RawCell, open_book
 from visitexport.limits import MAX_DEPTH, MAX_REPORTED
@@ -83,9 +95,11 @@ class _Cell(NamedTuple):
 class _Row:
     """One data row as read: its places, its order, and the object it becomes."""
 
-    __slots__ = ("cells", "first", "item", "kind", "order", "parent", "places", "sheet")
+    __slots__ = ("cells", "first", "item", "kind", "order", "parent", "part", "places", "sheet")
 
-    def __init__(self, sheet: Sheet, places: dict[str, str], order: float, *, kind: Kind | None, parent: Any) -> None:
+    def __init__(
+        self, sheet: Sheet, places: dict[str, str], order: float, *, kind: Kind | None, parent: Any, part: str | None
+    ) -> None:
         self.sheet = sheet
         #: header -> the place of this row's cell in that column (empty or not).
         self.places = places
@@ -93,6 +107,8 @@ class _Row:
         self.order = order
         self.kind = kind
         self.parent = parent
+        #: The sheet's part the row is in (``Body``), on a sheet of several parts; a nested row's is its parent's.
+        self.part = part
         self.item: Any = None
         #: path inside the row's object -> the cell its value came from.
         self.cells: dict[tuple[str, ...], _Cell] = {}
@@ -254,7 +270,8 @@ class _Reader:
             order = float("inf") if refused_order else self._order(values.get(ORDER), places[ORDER], orders)
             kind = self._kind(sheet, values, places)
             parent = self._parent(sheet, values, places)
-            row = _Row(sheet, places, order, kind=kind, parent=parent)
+            part = self._part(sheet, values, places, top=parent is None)
+            row = _Row(sheet, places, order, kind=kind, parent=parent, part=part)
             for header, cell in refused:
                 self._refuse(cell, row, kind.paths.get(header, ()) if kind is not None else ())
             if sheet.cells is not None:
@@ -278,6 +295,11 @@ class _Reader:
                 continue
             row.cells[path] = cell
             value = self._convert(cell, columns[header], row, path)
+            if header == TEXT and kind.breaks is not None and isinstance(value, str):
+                value, breaks = join_breaks(value)
+                if breaks:
+                    row.cells[kind.breaks] = cell
+                    _put(item, kind.breaks, breaks)
             if value is not None:
                 _put(item, path, value)
         return item
@@ -306,6 +328,21 @@ class _Reader:
             self.problem(where, "xlsx.type", f"{sheet.type_header} must be one of {', '.join(sheet.kinds)}")
             return None
         return sheet.kinds[cell.value]
+
+    def _part(self, sheet: Sheet, values: dict[str, _Cell], places: dict[str, str], *, top: bool) -> str | None:
+        if not sheet.parts:
+            return None
+        cell = values.get(PART)
+        titles = [part.title for part in sheet.parts]
+        if cell is None:
+            if top:
+                self.problem(places[PART], "xlsx.parent", f"the row has no {PART} (one of {', '.join(titles)})")
+            return None
+        if cell.kind != "s" or cell.value not in titles:
+            self.problem(cell.place, "xlsx.type", f"{PART} must be one of {', '.join(titles)}")
+            return None
+        found: str = cell.value
+        return found
 
     def _parent(self, sheet: Sheet, values: dict[str, _Cell], places: dict[str, str]) -> Any:
         header = PARENT if sheet.nested else sheet.parent_header
@@ -365,6 +402,8 @@ class _Reader:
 
     def _convert(self, cell: _Cell, column: Column, row: _Row | None, path: tuple[str, ...]) -> Any:
         value = cell.value
+        if column.entries is not None or column.quoted:
+            return self._notation(cell, column, row, path)
         if column.boolean and cell.kind == "f" and _is_constant(cell):
             return _CONSTANT_BOOLEANS[value.upper()]
         if column.boolean:
@@ -395,6 +434,19 @@ class _Reader:
                 return [part for part in _LOOSE.split(value) if part]
             return [part.rstrip("\r") for part in value.split("\n")]
         return value
+
+    def _notation(self, cell: _Cell, column: Column, row: _Row | None, path: tuple[str, ...]) -> Any:
+        """A layout cell in its notation: a quoted text, or entries one per line."""
+        if not isinstance(cell.value, str):
+            expected = "entries, one per line" if column.entries is not None else "a text in double quotes"
+            return self._wrong(cell, expected, row, path)
+        try:
+            if column.entries is not None:
+                return read_entries(cell.value, column.entries[0])
+            return unquote(cell.value)
+        except NotationError as error:
+            self.problem(cell.place, "xlsx.type", f"{column.header}: {error}", row, path)
+            return None
 
     def _wrong(self, cell: _Cell, expected: str, row: _Row | None, path: tuple[str, ...]) -> None:
         self.problem(cell.place, "xlsx.type", f"{_describe(cell.value)} where {expected} belongs", row, path)
@@ -431,6 +483,8 @@ class _Reader:
             for path, tags in kind.holds.items():
                 nested = [r for r in children.get((sheet.name, own), []) if r.kind is not None and r.kind.tag in tags]
                 if own is not None and nested:
+                    for inner in nested:
+                        self._same_part(inner, row)
                     place(nested, row.item, path, pointer)
             for path, child in kind.children:
                 found = children.get((child.name, own if child.parent_by_id else row.order), []) if child else []
@@ -445,7 +499,13 @@ class _Reader:
 
         for sheet in self.layout.sheets:
             top = [r for r in children.get((sheet.name, None), []) if r.kind is None or r.kind.tag in sheet.top_tags]
-            if sheet.parent is None and top:
+            if sheet.parent is not None or not top:
+                continue
+            for part in sheet.parts:
+                mine = [r for r in top if r.part == part.title and r.kind is not None and r.kind.tag in part.tags]
+                if mine:
+                    place(mine, record, part.path, "")
+            if not sheet.parts:
                 place(top, record, sheet.path, "")
         for sheet_rows in by_sheet.values():
             for row in sheet_rows:
@@ -476,6 +536,16 @@ class _Reader:
                 self.problem(row.places[header], "xlsx.parent", message)
         elif row.kind is not None and row.kind.tag not in sheet.top_tags:
             self.problem(row.places.get(PARENT, row.first), "xlsx.parent", f"a {row.kind.tag} must have a Parent")
+        elif row.kind is not None and row.part is not None:  # on a sheet of parts, in a part it cannot be in
+            self.problem(row.places[PART], "xlsx.parent", f"a {row.kind.tag} cannot be in the {row.part}")
+
+    def _same_part(self, row: _Row, parent: _Row) -> None:
+        """A nested row is in its parent's part: an empty Part cell says so, another part is a problem."""
+        if row.part is None:
+            row.part = parent.part
+        elif row.part != parent.part:
+            message = f"{PART} {row.part!r}, but its parent {_own_id(parent)!r} is in the {parent.part}"
+            self.problem(row.places[PART], "xlsx.parent", message)
 
     def _note(self, row: _Row, pointer: str) -> None:
         self.places[pointer] = row.first

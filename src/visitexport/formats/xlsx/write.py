@@ -11,6 +11,9 @@ through `visitexport.formats.xlsx.cells`, which types every cell itself.
 - Determinism: document properties take their dates from the record, every
   zip entry gets the same timestamp and permissions, and openpyxl writes the
   parts in a fixed order.
+- Layout values a bare cell would lose (an empty gap, a tab) are written in the
+  notations of `visitexport.formats.tabular.notation`; a text's line breaks
+  are line breaks in its cell.
 """
 
 from __future__ import annotations
@@ -26,12 +29,14 @@ from visitexport.formats.tabular.layout import (
     LISTS,
     PARENT,
     RECORD,
+    TEXT,
     Column,
     Layout,
     Sheet,
     cell_header,
     layout,
 )
+from visitexport.formats.tabular.notation import quote, split_breaks, write_entries
 from visitexport.formats.tabular.rows import Row, collect, get
 from visitexport.formats.xlsx.adapter import add_web_link, set_row_height, set_widths
 from visitexport.formats.xlsx.cells import PLAIN, FixedZip, Out, Spec, Style, Styles
@@ -54,6 +59,8 @@ MIN_WIDTH, MAX_WIDTH, MAX_TEXT_WIDTH = 6, 40, 80
 LINE_HEIGHT = 15
 #: Dropdowns reach this far below the data, for rows people add.
 SPARE_ROWS = 200
+#: The document properties' date when the record has no release date (the earliest a zip can record).
+NO_DATE = datetime.datetime(1980, 1, 1)
 
 
 def dump_xlsx(record: dict[str, Any]) -> bytes:
@@ -68,15 +75,23 @@ def dump_xlsx(record: dict[str, Any]) -> bytes:
 
     book = Workbook(write_only=True)
     _Writer(book, layout(), record).write()
-    when = datetime.datetime.fromisoformat(record["release"]["date"])
+    date = record.get("release", {}).get("date")
+    when = datetime.datetime.fromisoformat(date) if date else NO_DATE
     book.properties.creator = "visitexport"
-    book.properties.title = record["document"]["title"]
+    book.properties.title = title_of(record)
     book.properties.created = when
     book.properties.modified = when
     out = io.BytesIO()
     with FixedZip(out, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).write_data()
     return out.getvalue()
+
+
+def title_of(record: dict[str, Any]) -> str:
+    """The release's title as its header prints it (its title lines, joined), or else the record's id."""
+    header = record["document"].get("header", [])
+    titles = [line["text"] for line in header if line.get("type") == "title"]
+    return " ".join(titles) if titles else str(record["id"])
 
 
 def text(value: str, style: Style = PLAIN) -> Spec:
@@ -96,6 +111,10 @@ def value_spec(column: Column, value: Any, style: Style = PLAIN) -> Spec | None:
     """The cell for a field's value: text, a number, TRUE/FALSE or a date, never a guess."""
     if value is None:
         return None
+    if column.entries is not None:
+        return text(write_entries(value, *column.entries), style)
+    if column.quoted and isinstance(value, str):
+        return text(quote(value), style)
     if column.multi:
         return text("\n".join(value), style)
     if isinstance(value, str):
@@ -193,8 +212,7 @@ class _Writer:
         widths = _widths(headers, heads, columns, table)
         count = len(fixed)
         wraps = [
-            w >= MAX_TEXT_WIDTH or any(isinstance(row[i], list) and len(row[i]) > 1 for row in table)
-            for i, w in enumerate(widths[count:])
+            w >= MAX_TEXT_WIDTH or any(_several_lines(row[i]) for row in table) for i, w in enumerate(widths[count:])
         ]
         _frame(ws, headers, widths, len(rows), freeze=_freeze(headers))
         out = Out(ws, self.styles)
@@ -220,8 +238,10 @@ class _Writer:
                 specs.append(
                     self.linked(out, spec, f"{letters[count + i]}{line}", column, value) if linking[i] else spec
                 )
-                if wraps[i]:
-                    height = max(height, _lines(value, widths[count + i] - indent * 2))
+                if wraps[i] and spec is not None:
+                    height = max(
+                        height, _lines(spec.value if spec.kind == "s" else value, widths[count + i] - indent * 2)
+                    )
             if height > 1:
                 _row_height(ws, line, height)
             out.append(specs)
@@ -230,6 +250,8 @@ class _Writer:
     @staticmethod
     def _fixed(sheet: Sheet, row: Row) -> list[Any]:
         out: list[Any] = [row.number]
+        if sheet.parts:
+            out.append(row.part)
         if sheet.parent_header:
             out.append(row.parent)
         if sheet.nested:
@@ -246,7 +268,12 @@ class _Writer:
             return cells + [None] * (len(columns) - len(cells))
         assert row.kind is not None
         paths = row.kind.paths
-        return [get(row.item, paths[c.header]) if c.header in paths else None for c in columns]
+        values = [get(row.item, paths[c.header]) if c.header in paths else None for c in columns]
+        breaks = get(row.item, row.kind.breaks) if row.kind.breaks is not None else None
+        if breaks:
+            at = [c.header for c in columns].index(TEXT)
+            values[at] = split_breaks(str(values[at]), breaks)
+        return values
 
     def _validations(
         self, ws: WriteOnlyWorksheet, sheet: Sheet, columns: list[Column], *, table: Any, count: int
@@ -287,7 +314,8 @@ class _Writer:
         headers = ["Field", "Value", "Description"]
         values = [get(self.record, path) for _, path, _ in self.layout.fields]
         labels = [label for label, _, _ in self.layout.fields]
-        shown = ["\n".join(v) if isinstance(v, list) else "" if v is None else str(v) for v in values]
+        specs = [value_spec(column, value) for (_, _, column), value in zip(self.layout.fields, values, strict=True)]
+        shown = ["" if spec is None else str(spec.value) for spec in specs]
         widths = [
             min(max(len(x) for x in [headers[0], *labels]) + 2, MAX_WIDTH),
             min(max(len(headers[1]), *(len(line) for s in shown for line in s.split("\n"))) + 2, MAX_TEXT_WIDTH),
@@ -297,7 +325,7 @@ class _Writer:
         out = Out(ws, self.styles)
         self.header(out, headers)
         for line, ((label, _, column), value) in enumerate(zip(self.layout.fields, values, strict=True), 2):
-            wrap = widths[1] >= MAX_TEXT_WIDTH or column.multi
+            wrap = widths[1] >= MAX_TEXT_WIDTH or column.multi or "\n" in shown[line - 2]
             spec = self.linked(out, value_spec(column, value, Style(wrap=wrap, left=True)), f"B{line}", column, value)
             height = max(_lines(column.description, widths[2]), _lines(shown[line - 2], widths[1]))
             if height > 1:
@@ -312,11 +340,12 @@ class _Writer:
         set_widths(ws, [24, 70, 10])
         _print_setup(ws)
         out = Out(ws, self.styles)
-        out.append([text(record["document"]["title"], Style(title=True))])
+        release = record.get("release", {})
+        out.append([text(title_of(record), Style(title=True))])
         out.append([])
         for label, value in (
-            ("Release date", record["release"]["date"]),
-            ("Issuer", record["release"]["issuer"]),
+            ("Release date", release.get("date")),
+            ("Issuer", release.get("issuer")),
             ("Record id", record["id"]),
             ("Schema version", record["schema_version"]),
         ):
@@ -405,15 +434,24 @@ def _widths(headers: list[str], heads: list[list[Any]], columns: list[Column], t
             value = row[position]
             if value is None:
                 continue
-            if isinstance(value, list):
-                longest = max(longest, *(len(v) for v in value))
+            if column.entries is not None:
+                longest = max(longest, *(len(line) for line in write_entries(value, *column.entries).split("\n")))
+            elif isinstance(value, list):
+                longest = max(longest, *(len(str(v)) for v in value))
             elif column.date:
                 longest = max(longest, 10)
+            elif column.quoted:
+                longest = max(longest, len(quote(value)))
             else:
-                longest = max(longest, len(str(value)))
+                longest = max(longest, *(len(line) for line in str(value).split("\n")))
         cap = MAX_TEXT_WIDTH if column.text else MAX_WIDTH
         widths.append(min(max(longest + 2, MIN_WIDTH), cap))
     return widths
+
+
+def _several_lines(value: Any) -> bool:
+    """A value shown over several lines of its cell: a list of values, a text with line breaks."""
+    return (isinstance(value, list) and len(value) > 1) or (isinstance(value, str) and "\n" in value)
 
 
 def _row_height(ws: WriteOnlyWorksheet, line: int, lines: int) -> None:
