@@ -152,7 +152,7 @@ def test_an_html_page_is_no_record_whatever_its_name(name: str, tmp_path: Path) 
 
 def test_a_record_that_mentions_html_is_still_a_record(example: dict[str, Any], tmp_path: Path) -> None:
     record = copy.deepcopy(example)
-    record["document"]["title"] = "On the <html> tag"
+    record["document"]["header"][0]["text"] = "On the <html> tag"
     record["document"]["body"][0]["text"] = record["document"]["body"][0]["text"] + " <html>"
     for fmt in ("json", "xml"):
         path = tmp_path / f"r.{fmt}"

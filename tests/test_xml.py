@@ -241,7 +241,7 @@ def hostile(port: int, secret: Path) -> dict[str, tuple[bytes, str]]:
         ),
         "gzip": (gzip.compress(minimal, mtime=0), "xml.compressed"),
         "wrong-namespace": (minimal.replace(NAMESPACE.encode(), b"urn:example:other"), "xml.namespace"),
-        "wrong-root": (b'<?xml version="1.0"?>\n<visit xmlns="urn:visitexport:xml:visit:1.0"/>', "xml.root"),
+        "wrong-root": (b'<?xml version="1.0"?>\n<visit xmlns="urn:visitexport:xml:visit:2.0"/>', "xml.root"),
         "comment": (minimal.replace(b"<v:schema_version>", b"<!-- note --><v:schema_version>", 1), "xml.comment"),
         "processing-instruction": (minimal.replace(b"<v:schema_version>", b"<?php x?><v:schema_version>", 1), "xml.pi"),
         "xml-1.1": (minimal.replace(b"version='1.0'", b"version='1.1'", 1), "xml.version"),

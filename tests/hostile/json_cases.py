@@ -14,7 +14,7 @@ from tests.hostile.harness import Case, Env, accepted, refused
 
 #: The size limit of a JSON file, as its message spells it (README, Limits).
 JSON_LIMIT = "9,437,184"
-TITLE = '"title": "Visit to the Russian Federation by Minister for Foreign Affairs Yohei Kono"'
+TITLE = '"text": "Visit to the Russian Federation by Minister for Foreign Affairs Yohei Kono"'
 FINAL_NEWLINE = '"final_newline": false'
 
 
@@ -23,13 +23,13 @@ def seed_with(old: str, new: str) -> bytes:
 
 
 def in_title(text: str) -> bytes:
-    return seed_with(TITLE, f'"title": "{text}"')
+    return seed_with(TITLE, f'"text": "{text}"')
 
 
 def title_bytes(raw: bytes) -> bytes:
     """The seed with `raw` as its title's text, byte for byte (bytes no str could hold)."""
     head, tail = seed_text().split(TITLE)
-    return head.encode() + b'"title": "' + raw + b'"' + tail.encode()
+    return head.encode() + b'"text": "' + raw + b'"' + tail.encode()
 
 
 def nested(depth: int, opening: str, inner: str, closing: str) -> bytes:
@@ -152,7 +152,7 @@ CASES: list[Case] = [
     refused(
         "raw-control-character",
         "json",
-        lambda env: seed_with(TITLE, '"title": "Kono\x01visit"'),
+        lambda env: seed_with(TITLE, '"text": "Kono\x01visit"'),
         "json.syntax",
     ),
     refused(

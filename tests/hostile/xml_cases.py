@@ -22,9 +22,9 @@ from tests.hostile.harness import Case, Env, accepted, refused
 
 #: The size limit of an XML file, as its message spells it (README, Limits).
 XML_LIMIT = "57,991,616"
-NAMESPACE = "urn:visitexport:xml:visit:1.0"
-DATE_LINE = "<v:date_line>4 November 2000</v:date_line>"
-TITLE = "<v:title>Visit to the Russian Federation by Minister for Foreign Affairs Yohei Kono</v:title>"
+NAMESPACE = "urn:visitexport:xml:visit:2.0"
+DATE_LINE = "<v:text>4 November 2000</v:text>"
+TITLE = "<v:text>Visit to the Russian Federation by Minister for Foreign Affairs Yohei Kono</v:text>"
 XINCLUDE = "http://www.w3.org/2001/XInclude"
 
 
@@ -40,19 +40,19 @@ def billion_laughs() -> bytes:
     entities = ['<!ENTITY lol0 "lol">']
     entities += [f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)]
     return replaced(
-        xml_with_prolog(doctype("\n".join(entities))).decode(), "Yohei Kono</v:title>", "&lol9;</v:title>"
+        xml_with_prolog(doctype("\n".join(entities))).decode(), "Yohei Kono</v:text>", "&lol9;</v:text>"
     ).encode()
 
 
 def quadratic() -> bytes:
     entity = '<!ENTITY big "' + "k" * 50_000 + '">'
     uses = "&big;" * 10_000
-    return replaced(xml_with_prolog(doctype(entity)).decode(), "Yohei Kono</v:title>", uses + "</v:title>").encode()
+    return replaced(xml_with_prolog(doctype(entity)).decode(), "Yohei Kono</v:text>", uses + "</v:text>").encode()
 
 
 def external_entity(target: str) -> bytes:
     entity = f'<!ENTITY xxe SYSTEM "{target}">'
-    return replaced(xml_with_prolog(doctype(entity)).decode(), "Yohei Kono</v:title>", "&xxe;</v:title>").encode()
+    return replaced(xml_with_prolog(doctype(entity)).decode(), "Yohei Kono</v:text>", "&xxe;</v:text>").encode()
 
 
 def parameter_entity(target: str) -> bytes:
@@ -64,7 +64,7 @@ def external_dtd(target: str) -> bytes:
 
 
 def xinclude(target: str) -> bytes:
-    include = f'<v:date_line><xi:include xmlns:xi="{XINCLUDE}" href="{target}" parse="text"/></v:date_line>'
+    include = f'<v:text><xi:include xmlns:xi="{XINCLUDE}" href="{target}" parse="text"/></v:text>'
     return xml_edited(DATE_LINE, include)
 
 
@@ -86,7 +86,7 @@ def declared(encoding: str, body_encoding: str = "utf-8") -> bytes:
     """A declaration of `encoding` over bytes in `body_encoding`, with a name that differs between the two."""
     text = golden_xml().replace("encoding='UTF-8'", f"encoding='{encoding}'", 1)
     assert f"encoding='{encoding}'" in text
-    return replaced(text, "Yohei Kono</v:title>", "Yöhei Kono</v:title>").encode(body_encoding)
+    return replaced(text, "Yohei Kono</v:text>", "Yöhei Kono</v:text>").encode(body_encoding)
 
 
 def utf7_doctype() -> bytes:
@@ -104,7 +104,7 @@ def deep_sections(depth: int) -> bytes:
 
 
 def deep_elements(depth: int) -> bytes:
-    return xml_edited(DATE_LINE, "<v:date_line>" + "<v:x>" * depth + "</v:x>" * depth + "</v:date_line>")
+    return xml_edited(DATE_LINE, "<v:text>" + "<v:x>" * depth + "</v:x>" * depth + "</v:text>")
 
 
 def many_sources(count: int) -> bytes:
@@ -252,7 +252,7 @@ CASES: list[Case] = [
     refused(
         "undefined-entity",
         "xml",
-        lambda env: xml_edited("Yohei Kono</v:title>", "&kono;</v:title>"),
+        lambda env: xml_edited("Yohei Kono</v:text>", "&kono;</v:text>"),
         "xml.entity",
         also=frozenset({"xml.syntax"}),
     ),
@@ -260,7 +260,7 @@ CASES: list[Case] = [
     refused(
         "control-character-reference",
         "xml",
-        lambda env: xml_edited("Yohei Kono</v:title>", "Yohei&#1;Kono</v:title>"),
+        lambda env: xml_edited("Yohei Kono</v:text>", "Yohei&#1;Kono</v:text>"),
         "xml.syntax",
     ),
     refused("trailing-garbage", "xml", lambda env: golden() + b"<v:record/>", "xml.syntax"),
