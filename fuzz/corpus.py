@@ -27,8 +27,29 @@ __all__ = ["ROOT", "dictionary", "iter_seeds", "seeds", "write_dictionary", "wri
 ROOT = Path(__file__).resolve().parent.parent
 _EXAMPLES = ROOT / "examples"
 _CASES = ROOT / "tests" / "cases"
+#: The seed release and the corpus of releases in many layouts: the text target's starting inputs.
+_RELEASES_DIRS = (ROOT / "seeds", ROOT / "tests" / "releases")
 
 _HOSTILE: dict[str, tuple[bytes, ...]] = {
+    "text": (
+        b"\r\n",
+        b"\r",
+        b"\t",
+        b"\xef\xbb\xbf",
+        b"\x0c",
+        b"\xe2\x90\x8c",
+        b"\x00",
+        b"| ",
+        b"|---|",
+        b"1. ",
+        b"(a) ",
+        b": -- ",
+        b"Back to Index",
+        b"Related Links",
+        b"(End)",
+        b"Time: ",
+        b"<html>",
+    ),
     "json": (b"NaN", b"Infinity", b"-Infinity", b"1e400", b"\\ud800", b"\\u0000", b"\xef\xbb\xbf", b'"":', b"[[[["),
     "xml": (
         b"<!DOCTYPE r [",
@@ -89,6 +110,11 @@ def iter_seeds(fmt: str) -> Iterator[bytes]:
             yield written
     if fmt == "json":
         yield from (path.read_bytes() for path in sorted((_CASES / "invalid").glob("*.json")))
+    if fmt == "text":
+        for path in sorted(p for folder in _RELEASES_DIRS for p in folder.glob("*.txt")):
+            if path.read_bytes() not in found:
+                found.add(path.read_bytes())
+                yield path.read_bytes()
 
 
 def seeds(fmt: str) -> list[bytes]:

@@ -378,3 +378,61 @@ def _rename_part(parts: list[_Part], index: int, rng: random.Random) -> None:
     old_base, new_base = old.rsplit("/", 1)[-1].encode(), new.rsplit("/", 1)[-1].encode()
     for i, part in enumerate(parts):
         parts[i] = part._replace(name=new if i == index else part.name, data=part.data.replace(old_base, new_base))
+
+
+# --- plain text ----------------------------------------------------------------------------
+
+_TEXT_LABELS = (
+    "1. ",
+    "(1) ",
+    "1) ",
+    "(a) ",
+    "a. ",
+    "I. ",
+    "XIV. ",
+    "(i) ",
+    "- ",
+    "\u2022 ",
+    "-- ",
+    "* ",
+    "1.",
+    "2. 1. ",
+)
+_TEXT_LINES = (
+    "",
+    " ",
+    "\t",
+    "Itinerary",
+    "(Reference)",
+    "Related Links",
+    "Back to Index",
+    "(End)",
+    "| a | b |",
+    "a\tb",
+)
+
+
+def mutate_text(data: bytes, max_size: int, rng: random.Random, byte_mutate: ByteMutator) -> bytes:
+    """A release with lines moved, repeated, dropped, indented, labelled, or given other endings."""
+    if rng.random() < _BYTES_SHARE:
+        return byte_mutate(data, max_size)
+    lines = data.decode("utf-8", "surrogateescape").splitlines(keepends=True) or [""]
+    for _ in range(rng.randint(1, 3)):
+        at = rng.randrange(len(lines))
+        op = rng.randrange(7)
+        if op == 0:
+            lines.insert(at, lines[rng.randrange(len(lines))])
+        elif op == 1 and len(lines) > 1:
+            del lines[at]
+        elif op == 2:
+            lines[at] = rng.choice(("  ", "   ", "\t", "    ")) + lines[at]
+        elif op == 3:
+            lines[at] = rng.choice(_TEXT_LABELS) + lines[at].lstrip(" \t")
+        elif op == 4:
+            lines.insert(at, rng.choice(_TEXT_LINES) + "\n")
+        elif op == 5:
+            lines[at] = lines[at].rstrip("\r\n") + rng.choice(("\n", "\r\n", "\r", "", "  \n"))
+        else:
+            other = rng.randrange(len(lines))
+            lines[at], lines[other] = lines[other], lines[at]
+    return "".join(lines).encode("utf-8", "surrogateescape")[:max_size]

@@ -12,6 +12,10 @@ unless the reader either
   times a JSON read, and the workbook target covers that path); the XML and
   workbook targets check every lossless format.
 
+The text target (a release read by ingest) holds the reader to its promise
+instead: whatever it accepts renders back to the very bytes it read, and the
+record survives XML.
+
 A warning that escapes a reader is a finding too, and so is anything a
 reader prints to standard output (openpyxl prints some of its complaints):
 the command line would mix it into its JSON report there.
@@ -29,7 +33,7 @@ import warnings
 from collections.abc import Callable
 from typing import NamedTuple
 
-from fuzz.mutators import Mutator, mutate_json, mutate_xlsx, mutate_xml
+from fuzz.mutators import Mutator, mutate_json, mutate_text, mutate_xlsx, mutate_xml
 from visitexport import formats
 from visitexport.api import format_bytes, read_record, write_record
 from visitexport.errors import VisitExportError
@@ -101,8 +105,31 @@ def _oracle(fmt: str, others: Callable[[], list[str]]) -> Callable[[bytes], None
     return check
 
 
+def _check_text(data: bytes) -> None:
+    """A release's text: refused with the library's error, or read into a record that renders it back exactly."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        printed = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(printed):
+                record = read_record(data, "fuzz.txt", "text")
+        except VisitExportError as error:
+            str(error)
+            record = None
+        if printed.getvalue():
+            raise Finding(f"text: the reader printed {printed.getvalue()[:200]!r} to standard output")
+        if record is None:
+            return
+        if write_record(record, "text") != data:
+            raise Finding("text: the record read from a text does not render the same bytes")
+        canonical = canonical_bytes(record)
+        if canonical_bytes(read_record(write_record(record, "xml"), "again.xml", "xml")) != canonical:
+            raise Finding("text: the record read from a text, written as xml, reads back different")
+
+
 TARGETS: dict[str, Target] = {
     "json": Target("json", _oracle("json", lambda: ["xml"]), mutate_json),
     "xml": Target("xml", _oracle("xml", lossless), mutate_xml),
     "xlsx": Target("xlsx", _oracle("xlsx", lossless), mutate_xlsx),
+    "text": Target("text", _check_text, mutate_text),
 }
