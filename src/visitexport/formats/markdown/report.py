@@ -61,7 +61,8 @@ class Report(NamedTuple):
     """The report's text, where its anchors point, and what the summary shares with it."""
 
     text: str
-    #: Anchor of each section and engagement by id, and of the release text under "".
+    #: Anchor of each section and engagement by id, of the title under each header line's id, and of the
+    #: release text under "".
     anchors: dict[str, str]
     facts: Facts
     #: The lines of the "At a glance" block.
