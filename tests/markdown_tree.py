@@ -1,10 +1,11 @@
 """What a CommonMark parser makes of our Markdown, and what it should make of a record.
 
 `release_stream` reads the parsed report's release text as a flat stream of
-headings, list items, paragraphs and tables with their nesting depth;
-`expected_stream` computes the same stream from a record's document layer.
-The two must be equal: that proves headings, nesting, printed labels, table
-cells and every block's text (once, in order) at the same time.
+headings, list items, paragraphs, key/value lines and tables with their nesting
+depth; `expected_stream` computes the same stream from a record's document
+layer. The two must be equal: that proves headings, nesting, printed labels,
+key/value lines (a bold key, the only bold in release text), table cells and
+every block's text (once, in order) at the same time.
 `gfm_release_stream` reads the same stream from the HTML of cmark-gfm, the
 library GitHub renders Markdown with, as a second, independent parser.
 """
@@ -39,6 +40,31 @@ def plain(token: Token) -> str:
         elif child.type not in ("strong_open", "strong_close"):
             raise AssertionError(f"unexpected {child.type} in {token.content!r}")
     return "".join(out)
+
+
+def split_field(token: Token) -> tuple[str, tuple[str, str] | None]:
+    """An inline token's text, or the text before our bold key and the (key, value) of a key/value line.
+
+    Release text is escaped, so the only bold in it is a key/value line's key:
+    ``**Key:** value``, the colon inside the bold, one space before the value.
+    """
+    children = token.children or []
+    kinds = [child.type for child in children]
+    if "strong_open" not in kinds:
+        return plain(token), None
+    start, end = kinds.index("strong_open"), kinds.index("strong_close")
+    before, key, value = (
+        _texts(part, token) for part in (children[:start], children[start + 1 : end], children[end + 1 :])
+    )
+    assert key.endswith(":"), token.content
+    assert value.startswith(" "), token.content
+    return before, (key[:-1], value[1:])
+
+
+def _texts(children: list[Token], token: Token) -> str:
+    if any(child.type != "text" for child in children):
+        raise AssertionError(f"unexpected {[c.type for c in children]} in {token.content!r}")
+    return "".join(child.content for child in children)
 
 
 def all_text(tokens: list[Token]) -> str:
@@ -93,8 +119,15 @@ def release_stream(tokens: list[Token]) -> list[Entry]:
             first_in_item = False
             i += 2
         elif token.type == "paragraph_open":
-            text = plain(tokens[i + 1])
-            out.append(("item", depth, text) if first_in_item else ("paragraph", depth, text))
+            text, field = split_field(tokens[i + 1])
+            if first_in_item:
+                out.append(("item", depth, text.removesuffix(" ") if field else text))
+            elif field is None:
+                out.append(("paragraph", depth, text))
+            else:
+                assert text == "", tokens[i + 1].content
+            if field is not None:
+                out.append(("field", depth, *field))
             first_in_item = False
             i += 2
         elif token.type == "table_open":
@@ -127,22 +160,27 @@ def expected_stream(record: dict[str, Any]) -> list[Entry]:
                 blocks(block.get("blocks", []), level + 1, depth)
             elif kind == "paragraph":
                 out.append(("paragraph", depth, block["text"]))
+            elif kind == "field":
+                out.append(("field", depth, block["key"], block["value"]))
             elif kind == "table":
-                rows = [list(r) for r in block["rows"]]
-                if not block["header_rows"]:
-                    rows.insert(0, [""] * len(rows[0]))
+                # Ragged rows padded to the widest; no header row: an empty one.
+                width = max(len(r) for r in block["rows"])
+                rows = [[*r, *[""] * (width - len(r))] for r in block["rows"]]
+                if not block.get("header_rows", 0):
+                    rows.insert(0, [""] * width)
                 out.append(("table", depth, rows))
             else:
                 for item in block["items"]:
-                    children = item["blocks"]
-                    if children[0]["type"] == "paragraph":
+                    children = item.get("blocks", [])
+                    if children and children[0]["type"] == "paragraph":
                         out.append(("item", depth + 1, f"{item['label']} {children[0]['text']}"))
                         children = children[1:]
                     else:
+                        # A label alone, or a label and a key/value line, which the loop below adds.
                         out.append(("item", depth + 1, item["label"]))
                     blocks(children, level, depth + 1)
 
-    blocks(record["document"]["body"], 3, 0)
+    blocks(record["document"].get("body", []), 3, 0)
     return out
 
 
@@ -238,6 +276,30 @@ def gfm_item_text(li: Any) -> tuple[str, list[Any]]:
     return head.rstrip("\n"), rest
 
 
+def gfm_split_field(element: Any) -> tuple[str, tuple[str, str] | None, list[Any]]:
+    """An element's own text up to its first block child, split as `split_field` does, and the blocks after.
+
+    Inline children are links (GitHub's e-mail autolinks) and our bold key.
+    """
+    rest = list(element)
+    text = element.text or ""
+    before, key = "", None
+    while rest and rest[0].tag in ("a", "strong"):
+        child = rest.pop(0)
+        if child.tag == "strong":
+            assert key is None, element.text_content()
+            before, key, text = text, child.text_content(), ""
+        else:
+            text += child.text_content()
+        text += child.tail or ""
+    text = text.rstrip("\n")
+    if key is None:
+        return text, None, rest
+    assert key.endswith(":"), element.text_content()
+    assert text.startswith(" "), element.text_content()
+    return before, (key[:-1], text[1:]), rest
+
+
 def gfm_release_stream(root: Any) -> list[Entry]:
     """`release_stream`, read from cmark-gfm's HTML instead of markdown-it's tokens."""
     out: list[Entry] = []
@@ -245,12 +307,13 @@ def gfm_release_stream(root: Any) -> list[Entry]:
     start = next(i for i, e in enumerate(children) if e.tag == "h2" and e.text_content() == "Release text")
 
     def item(li: Any, depth: int) -> None:
-        head, rest = gfm_item_text(li)
-        if head:  # a tight item: its first line is the li's own text
-            out.append(("item", depth, head))
-        elif rest and rest[0].tag == "p":
-            out.append(("item", depth, rest[0].text_content()))
+        head, field, rest = gfm_split_field(li)
+        if not head and field is None and rest and rest[0].tag == "p":  # a loose item: its first line is a p
+            head, field, _ = gfm_split_field(rest[0])
             rest = rest[1:]
+        out.append(("item", depth, head.removesuffix(" ") if field else head))
+        if field is not None:
+            out.append(("field", depth, *field))
         blocks(rest, depth)
 
     def blocks(elements: list[Any], depth: int) -> None:
@@ -259,7 +322,12 @@ def gfm_release_stream(root: Any) -> list[Entry]:
             if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 out.append(("heading", int(tag[1]), element.text_content()))
             elif tag == "p":
-                out.append(("paragraph", depth, element.text_content()))
+                text, field, _ = gfm_split_field(element)
+                if field is None:
+                    out.append(("paragraph", depth, element.text_content()))
+                else:
+                    assert text == "", element.text_content()
+                    out.append(("field", depth, *field))
             elif tag == "ul" and not _facts_list(element):
                 for li in element.findall("li"):
                     item(li, depth + 1)
