@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 __all__ = [
     "Label",
     "cells_of",
+    "ends_paragraph",
     "is_chrome",
     "is_field",
     "is_issuer",
@@ -60,6 +61,8 @@ class Label:
     @property
     def first(self) -> bool:
         """The first of its sequence ("1.", "(a)", "i."): where a numbering starts again."""
+        if self.number in ("i", "I"):
+            return "i" in self.style or "I" in self.style  # the letter i comes after h
         return self.number in _FIRST
 
     def as_letter(self) -> Label:
@@ -113,6 +116,14 @@ def words(text: str) -> int:
 _SENTENCE_END = re.compile(r"[.!?:;,\u3002](?:[\"'\u201d\u2019)\]]*)$")
 
 
+_PARAGRAPH_END = re.compile(r"[.!?:;\u3002](?:[\"'\u201d\u2019)\]]*)$")
+
+
+def ends_paragraph(text: str) -> bool:
+    """Whether a line ends like the last line of a paragraph (a comma does not)."""
+    return bool(_PARAGRAPH_END.search(text))
+
+
 def is_sentence(text: str) -> bool:
     """Whether a line reads as running text rather than a heading: it ends like a sentence, or runs long."""
     return bool(_SENTENCE_END.search(text)) or words(text) > 20
@@ -121,9 +132,9 @@ def is_sentence(text: str) -> bool:
 _SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with", "vs", "de"}
 
 
-def is_title_case(text: str) -> bool:
+def is_title_case(text: str, most: int = 8) -> bool:
     """A short heading without a label: `Itinerary`, `Main Points of the Talks`, `(Reference)`."""
-    if words(text) > 8 or is_sentence(text):
+    if words(text) > most or (most <= 20 and _SENTENCE_END.search(text)):
         return False
     if text.startswith("(") and text.endswith(")") and words(text) <= 4:
         return text[1:2].isupper()
@@ -221,7 +232,8 @@ def is_issuer(text: str) -> bool:
 
 _QUALIFIER = re.compile(
     r"^(?:\((?:[^()]{1,40})\)|\[(?:[^\[\]]{1,40})\]|(?:Provisional|Tentative|Unofficial|Informal) "
-    r"(?:English )?Translation|Press Release|Press Statement|Announcement|Statement|Summary|Outline)$",
+    r"(?:English )?Translation|Press Release|Press Statement|Announcement|Statement|Summary|Outline|"
+    r"(?:Press Release )?No\.\s?\d[\w/-]*)$",
     re.IGNORECASE,
 )
 
@@ -242,8 +254,8 @@ _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
 def is_chrome(text: str) -> bool:
-    """A navigation line printed around a release: `Back to Index`, `Page Top`, `(End)`, `Related Links`."""
-    return bool(_CHROME.match(text))
+    """A navigation line printed around a release: `Back to Index`, `Page Top`, `(End)`, `Back to Index | Top`."""
+    return all(_CHROME.match(part.strip()) for part in text.split("|"))
 
 
 def is_related(text: str) -> bool:
@@ -298,8 +310,13 @@ def cells_of(text: str, style: str | None) -> tuple[list[str], list[str]] | None
             gaps.append(trail + "|")
         gaps[-1] = gaps[-1][:-1] + ("|" if style == "pipe" else "")
         return cells, gaps
-    separator = r"[ ]*\t[ \t]*" if style is None else r"[ \t]{2,}|[ ]*\t[ \t]*"
-    pieces = re.split(f"({separator})", text)
+    # Tab-separated cells: each tab ends a cell (two tabs hold an empty one); aligned ones: runs of spaces.
+    separator = r"[ ]*\t[ ]*" if style is None else r"[ \t]{2,}|[ ]*\t[ \t]*"
+    body = text.lstrip(" ") if style is None else text.lstrip(" \t")
+    lead = text[: len(text) - len(body)]
+    pieces = re.split(f"({separator})", body)
+    if len(pieces) == 1 and style == "space" and lead:
+        return [body], [lead, ""]  # a row of one cell under a later column: the cells before it are empty
     if len(pieces) < 3:
         return None
-    return pieces[0::2], ["", *pieces[1::2], ""]
+    return pieces[0::2], [lead, *pieces[1::2], ""]

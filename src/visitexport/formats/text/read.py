@@ -187,15 +187,19 @@ class _Body:
             self.open.close()
             self.open = None
             return n + 1
-        if self.plain_heading(n, line):
+        span = self.plain_heading(n, line)
+        if span:
             self.close_sections_for("")
             section: Node = {"type": "section"}
             self.container().append(section)
             self.sections.append(("", section))
-            _layout(section, self.take_blanks(), [line])
-            section["heading"] = line.content
+            text, breaks = _join([x.content for x in self.lines[n : n + span]])
+            section["heading"] = text
+            if breaks:
+                section["breaks"] = breaks
+            _layout(section, self.take_blanks(), self.lines[n : n + span])
             self.warn(line, f"{_quote(line)} read as a heading without a label")
-            return n + 1
+            return n + span
         paragraph: Node = {"type": "paragraph"}
         if classify.is_chrome(line.content):
             self.sections.clear()  # "Back to Index" belongs to no section
@@ -208,55 +212,103 @@ class _Body:
         if label is not None or table is not None or classify.is_field(line.content):
             return False
         assert self.open is not None
+        if self.in_related():
+            return False  # under "Related Links" each line is a link's title
         last = self.open.lines[-1]
         printed = len(last.indent) + len(last.content)
         # A short line that ends a sentence ended its paragraph; the line under it starts another.
-        return not (classify.is_sentence(last.content) and printed < 0.6 * self.wrap)
+        return not (classify.ends_paragraph(last.content) and printed < 0.6 * self.wrap)
+
+    def in_related(self) -> bool:
+        return bool(self.sections) and classify.is_related(self.sections[-1][1]["heading"])
 
     # --- labelled lines ------------------------------------------------------------------
 
     def labelled(self, n: int, line: Line, label: Label) -> int:
         label = self.restyle(label)
-        if self.is_heading(n, line, label):
-            self.heading(line, label)
-            return n + 1
+        span = self.heading_span(n, line, label)
+        if span:
+            self.heading(self.lines[n : n + span], label)
+            return n + span
         if self.heading_position(n, line, label) and label.style in self.heading_styles:
             self.warn(line, f"{_quote(line)} read as a labelled paragraph, not a heading")
         self.item(line, label)
         return n + 1
 
+    def heading_span(self, n: int, line: Line, label: Label) -> int:
+        """How many lines the heading starting at `n` takes (a heading may wrap), or 0 if it is no heading."""
+        if not self.heading_position(n, line, label, blank_after=False) or classify.is_sentence(label.text):
+            return 0
+        span = self.wrapped(n, label.text, 25)
+        if span:
+            return span if self.heads_something(n + span - 1, line, label) else 0
+        if self.heads_directly(n, line):
+            return 1 if self.heads_something(n, line, label) else 0
+        return 0
+
+    def wrapped(self, n: int, first: str, most: int) -> int:
+        """The lines (up to three) of a text that starts at `n` and ends before an empty line, when it
+        reads as a heading (no sentence, at most `most` words, something below it); else 0."""
+        span = 1
+        texts = [first]
+        while n + span < len(self.lines) and span < 3:
+            below = self.lines[n + span]
+            if below.blank or not self.wraps_into(below):
+                break
+            texts.append(below.content)
+            span += 1
+        after = n + span
+        if after >= len(self.lines) or not self.lines[after].blank or not self._later(after - 1):
+            return 0
+        joined = " ".join(texts)
+        if classify.is_sentence(joined) or (span > 1 and classify.words(joined) > most):
+            return 0
+        return span
+
+    def wraps_into(self, below: Line) -> bool:
+        """Whether `below` can go on with the text above it: no label, no key/value line, no table row."""
+        return classify.label_of(below.content) is None and not classify.is_field(below.content)
+
+    def heads_directly(self, n: int, line: Line) -> bool:
+        """A short heading with its first paragraph right under it, no empty line between."""
+        if n + 1 >= len(self.lines):
+            return False
+        below = self.lines[n + 1]
+        return (
+            not below.blank
+            and self.wraps_into(below)
+            and below.content[:1].isupper()
+            and below.column <= line.column
+            and len(line.indent) + len(line.content) < 0.6 * self.wrap
+        )
+
     def restyle(self, label: Label) -> Label:
-        """A label read in the sequence around it: "V." after "IV." is roman, "(i)" after "(h)" a letter."""
-        styles = {s for s, _ in self.sections} | {o.style for o in self.lists}
-        if len(label.number) == 1 and label.number.isalpha():
-            roman = label.as_roman()
-            letter = label.as_letter()
-            if label.style == letter.style and roman.style in styles and letter.style not in styles:
-                return roman
-            if label.style == roman.style and letter.style in styles:
-                return letter
+        """A label read in the sequence around it: "(i)" after "(h)" is a letter, "V." after "IV." roman."""
+        if len(label.number) != 1 or not label.number.isalpha():
+            return label
+        letter, roman = label.as_letter(), label.as_roman()
+        last = {s: node.get("label", "") for s, node in self.sections}
+        last.update({o.style: o.node["items"][-1]["label"] for o in self.lists if o.node["items"]})
+        before = chr(ord(label.number) - 1)
+        if letter.style in last and before in last[letter.style]:
+            return letter
+        if roman.style in last and roman.style != label.style and letter.style not in last:
+            return roman
         return label
 
-    def heading_position(self, n: int, line: Line, label: Label) -> bool:
-        """A line where a heading could stand: not inside an item, a blank line after it, more below."""
+    def heading_position(self, n: int, line: Line, label: Label, *, blank_after: bool = True) -> bool:
+        """A line where a heading could stand: not inside an item, more below (and a blank line after it)."""
         if label.bullet or not label.text or (line.column and self.lists):
             return False
         if any(o.column < line.column and not o.floating for o in self.lists):
             return False
-        return self._next_blank(n) and self._later(n)
+        return (self._next_blank(n) or not blank_after) and self._later(n)
 
     def heads_something(self, n: int, line: Line, label: Label) -> bool:
         """A heading heads something: a sibling with its label right under it makes both items."""
         below = next(x for x in self.lines[n + 1 :] if not x.blank)
         sibling = classify.label_of(below.content)
         return not (sibling is not None and below.column == line.column and self.restyle(sibling).style == label.style)
-
-    def is_heading(self, n: int, line: Line, label: Label) -> bool:
-        return (
-            self.heading_position(n, line, label)
-            and not classify.is_sentence(label.text)
-            and self.heads_something(n, line, label)
-        )
 
     def close_sections_for(self, style: str) -> None:
         styles = [s for s, _ in self.sections]
@@ -266,13 +318,17 @@ class _Body:
             del self.sections[styles.index(style) :]
         self.lists.clear()
 
-    def heading(self, line: Line, label: Label) -> None:
+    def heading(self, lines: list[Line], label: Label) -> None:
         self.close_sections_for(label.style)
-        section: Node = {"type": "section", "label": label.label, "gap": label.gap, "heading": label.text}
+        section: Node = {"type": "section", "label": label.label, "gap": label.gap}
         self.container().append(section)
         self.sections.append((label.style, section))
         self.heading_styles.add(label.style)
-        _layout(section, self.take_blanks(), [line])
+        text, breaks = _join([label.text, *(line.content for line in lines[1:])])
+        section["heading"] = text
+        if breaks:
+            section["breaks"] = breaks
+        _layout(section, self.take_blanks(), lines)
 
     def item(self, line: Line, label: Label) -> None:
         column = line.column
@@ -370,20 +426,33 @@ class _Body:
 
     # --- headings without a label --------------------------------------------------------
 
-    def plain_heading(self, n: int, line: Line) -> bool:
+    def plain_heading(self, n: int, line: Line) -> int:
+        """How many lines an unlabelled heading starting at `n` takes (it may wrap once), or 0."""
         text = line.content
-        if not classify.is_title_case(text) or not self._later(n):
+        if not self._later(n) or self.in_related():
+            return 0
+        span = self.wrapped(n, text, 20)
+        if span == 2 and classify.is_title_case(" ".join(x.content for x in self.lines[n : n + 2]), 20):
+            return (
+                2 if (n == 0 or self.lines[n - 1].blank) and not any(o.column < line.column for o in self.lists) else 0
+            )
+        return 1 if self.plain_heading_line(n, line) else 0
+
+    def plain_heading_line(self, n: int, line: Line) -> bool:
+        text = line.content
+        if not classify.is_title_case(text):
             return False
         if classify.is_chrome(text) and not classify.is_related(text):
             return False  # "(End)" heads nothing
-        if self.sections and classify.is_related(self.sections[-1][1]["heading"]):
-            return False  # the titles of related links
         if any(o.column < line.column for o in self.lists):
             return False
         before = n == 0 or self.lines[n - 1].blank
         below = self.lines[n + 1] if n + 1 < len(self.lines) else None
         after = below is not None and (
-            below.blank or classify.label_of(below.content) is not None or self.table_at(n + 1) is not None
+            below.blank
+            or classify.label_of(below.content) is not None
+            or self.table_at(n + 1) is not None
+            or (classify.words(text) <= 6 and self.heads_directly(n, line))
         )
         return before and after
 
@@ -400,12 +469,18 @@ class _Body:
             rows = 0
             shapes: list[tuple[list[str], list[str]]] = []
             while end < len(lines) and not lines[end].blank:
-                content = lines[end].content
+                content = _row(lines[end], first.indent).content
                 if classify.is_rule(content) and style is not None:
                     end += 1
                     continue
                 found = classify.cells_of(content, style)
-                if found is None or len(found[0]) < 2 or any(classify.words(c) > 10 for c in found[0]):
+                # Cells between tabs or bars may run long; cells told apart by spaces alone are short.
+                longest = 10 if style == "space" else 20
+                if (
+                    found is None
+                    or (len(found[0]) < 2 and not found[1][0])
+                    or any(classify.words(c) > longest for c in found[0])
+                ):
                     break
                 shapes.append(found)
                 rows += 1
@@ -415,13 +490,13 @@ class _Body:
                 continue
             if style == "bar" and len({len(s[0]) for s in shapes}) != 1:
                 continue
-            if style == "space" and not _aligned(lines[n:end]):
+            if style == "space" and not _aligned([_row(line, first.indent) for line in lines[n:end]]):
                 continue
             return end, style
         return None
 
     def table(self, n: int, end: int, style: str | None) -> int:
-        lines = self.lines[n:end]
+        lines = [_row(line, self.lines[n].indent) for line in self.lines[n:end]]
         rows: list[list[str]] = []
         gaps: list[Node] = []
         rules: list[Node] = []
@@ -456,6 +531,13 @@ class _Body:
         return end
 
 
+def _row(line: Line, indent: str) -> Line:
+    """A table row as printed under the first row's `indent`: deeper indentation is empty cells before its text."""
+    if len(line.indent) > len(indent) and line.indent.startswith(indent):
+        return replace(line, indent=indent, content=line.indent[len(indent) :] + line.content)
+    return line
+
+
 def _cell_starts(line: Line) -> list[int]:
     out = []
     column = len(line.indent)
@@ -476,7 +558,9 @@ def _aligned(lines: list[Line]) -> bool:
     rows = [_cell_starts(line) for line in lines if not classify.is_rule(line.content)]
     columns = sorted({start for row in rows for start in row})
     widest = max(len(row) for row in rows)
-    return len(columns) == widest and all(len(row) >= 2 for row in rows)
+    # A row of one cell is a row whose first cells are empty, under a later column.
+    full = sum(len(row) >= 2 for row in rows)
+    return len(columns) == widest and full >= 2 and all(len(row) >= 2 or row[0] > columns[0] for row in rows)
 
 
 def _columns(lines: list[Line]) -> list[int]:
@@ -618,7 +702,7 @@ def _footer_start(lines: list[Line], start: int) -> int:
     for m in range(first - 1, start, -1):
         if classify.is_related(lines[m].content):
             under = [line for line in lines[m + 1 : first] if not line.blank]
-            if all(classify.is_link(line.content) or classify.words(line.content) <= 16 for line in under):
+            if all(classify.is_link(line.content) or classify.words(line.content) <= 30 for line in under):
                 n = m
                 while n > start and (lines[n - 1].blank or classify.is_chrome(lines[n - 1].content)):
                     n -= 1
