@@ -526,3 +526,9 @@ def test_text_in_another_encoding_is_read_with_encoding(tmp_path: Path) -> None:
     result = _cli("ingest", str(release), "--encoding", "cp1252")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["document"]["header"][0]["text"] == "Caf\u00e9 talks"
+
+
+@pytest.mark.parametrize("path", RELEASES, ids=lambda p: p.stem)
+def test_an_ingested_release_goes_through_xml_unchanged(path: Path) -> None:
+    record = _ingest(path.read_bytes(), str(path)).record
+    assert visitexport.load_xml(visitexport.dump_xml(record)) == record
