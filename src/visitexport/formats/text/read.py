@@ -183,9 +183,7 @@ class _Body:
             key, gap, value = fields
             block: Node = {"type": "field", "key": key, "gap": gap}
             self.place(line.column).append(block)
-            self.open = _Text(block, block, "value", self.take_blanks(), [line], [value])
-            self.open.close()
-            self.open = None
+            _Text(block, block, "value", self.take_blanks(), [line], [value]).close()
             return n + 1
         span = self.plain_heading(n, line)
         if span:
