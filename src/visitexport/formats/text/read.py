@@ -108,6 +108,14 @@ class _Body:
     open: _Text | None = None
     blanks: list[Line] = field(default_factory=list)
     heading_styles: set[str] = field(default_factory=set)
+    #: For each line index, the index of the first line at or after it that is not empty (one
+    #: pass, so that looking ahead costs nothing however long the release).
+    texts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.texts = [len(self.lines)] * (len(self.lines) + 1)
+        for n in range(len(self.lines) - 1, -1, -1):
+            self.texts[n] = n if not self.lines[n].blank else self.texts[n + 1]
 
     def warn(self, line: Line, message: str) -> None:
         self.warnings.append(IngestWarning(line.number, message))
@@ -159,7 +167,7 @@ class _Body:
 
     def _later(self, n: int) -> bool:
         """Whether anything but empty lines follows line index `n`."""
-        return any(not line.blank for line in self.lines[n + 1 :])
+        return self.texts[n + 1] < len(self.lines)
 
     def _next_blank(self, n: int) -> bool:
         return n + 1 < len(self.lines) and self.lines[n + 1].blank
@@ -304,7 +312,7 @@ class _Body:
 
     def heads_something(self, n: int, line: Line, label: Label) -> bool:
         """A heading heads something: a sibling with its label right under it makes both items."""
-        below = next(x for x in self.lines[n + 1 :] if not x.blank)
+        below = self.lines[self.texts[n + 1]]
         sibling = classify.label_of(below.content)
         return not (sibling is not None and below.column == line.column and self.restyle(sibling).style == label.style)
 
