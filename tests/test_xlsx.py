@@ -27,6 +27,15 @@ from openpyxl.styles import Font, PatternFill
 import visitexport
 from visitexport import InvalidRecordError, dump_xlsx, load_xlsx
 from visitexport.formats.tabular.layout import build_layout, layout
+from visitexport.formats.tabular.notation import (
+    NotationError,
+    join_breaks,
+    quote,
+    read_entries,
+    split_breaks,
+    unquote,
+    write_entries,
+)
 from visitexport.formats.tabular.rows import collect
 from visitexport.formats.xlsx.package import MAX_PART_ROWS
 from visitexport.limits import EXCEL_ROWS, MAX_ROWS
@@ -37,6 +46,7 @@ from .conftest import EXAMPLE, ROOT, VALID, load_json
 from .strategies import GENERATED_FACTS, splice
 
 GOLDEN = ROOT / "examples" / "kono-russia-2000.xlsx"
+RELEASES = sorted((ROOT / "tests" / "releases").glob("*.txt"))
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RECORDS = [EXAMPLE, *VALID]
 HOSTILE = ['=HYPERLINK("http://127.0.0.1/","x")', "+1", "-1", "@SUM(A1)", "#N/A", "#REF!", "=1+1", "'quoted"]
@@ -91,6 +101,261 @@ def test_json_to_xlsx_to_json_is_identical(path: Path) -> None:
     assert back == record
     assert json.dumps(back) == json.dumps(record)  # the same key order too
     assert dump_xlsx(back) == data
+
+
+@pytest.mark.parametrize("path", RELEASES, ids=lambda p: p.stem)
+def test_every_ingested_release_goes_json_to_xlsx_to_json_unchanged(path: Path) -> None:
+    record = visitexport.ingest(path.read_bytes(), str(path)).record
+    data = dump_xlsx(record)
+    back = load_xlsx(data, "book.xlsx")
+    assert json.dumps(back) == json.dumps(record)
+    assert dump_xlsx(back) == data
+
+
+def layout_record() -> dict[str, Any]:
+    """A valid record whose document layer holds every kind of layout trivia, the awkward values first.
+
+    Whitespace-only and empty indents and gaps, tabs in texts, table cells and gaps, ragged
+    table rows without header rows, line breaks, and lines ending in CRLF, CR and LF.
+    """
+    record = load_json(ROOT / "tests" / "cases" / "valid" / "minimal.json")
+    doc = record["document"]
+    title = doc["header"][0]
+    title["text"] = "Foreign Minister\tLindqvist Visits Ottawa"
+    title["breaks"] = [1, 3]
+    title["lines"] = [
+        {"at": 0, "trailing": " \t", "ending": "cr"},
+        {"at": 1, "indent": "    "},
+        {"at": 2, "indent": ""},
+    ]
+    doc["header"][1].update({"blank_lines": 0, "lines": [{"at": 0, "indent": "\t"}]})
+    lead = doc["body"][0]
+    lead["text"] = lead["text"].replace("visited Ottawa", "visited  Ottawa\t(Canada)")
+    lead["blank_lines"] = 3
+    lead["lines"] = [{"at": 0, "indent": "   "}, {"at": 1, "indent": ""}, {"at": 3, "trailing": "\t", "ending": "lf"}]
+    section = doc["body"][1]
+    section["gap"] = ""
+    items = section["blocks"][0]["items"]
+    items[0]["gap"] = "\t "
+    items[1].update({"gap": "", "joined": "  "})
+    section["blocks"].append(
+        {"id": "s1.k1", "type": "field", "key": "Venue", "gap": " :\t", "value": "Rideau\tHall, Ottawa"}
+    )
+    section["blocks"].append(
+        {
+            "id": "s1.t1",
+            "type": "table",
+            "style": "pipe",
+            "rows": [["a", "b", "c"], ["d"], ["", "e\tf"]],
+            "gaps": [{"row": 1, "gaps": ["|  ", "  |"]}, {"row": 2, "gaps": ["", "\t", ""]}],
+            "rules": [{"before": 1, "text": "|---|---|---|"}, {"before": 3, "text": "+\t+"}],
+            "lines": [{"at": 2, "indent": "    ", "ending": "crlf"}],
+        }
+    )
+    doc["footer"] = [
+        {
+            "id": "f.p1",
+            "type": "paragraph",
+            "text": "Back to Index",
+            "blank_lines": 0,
+            "lines": [{"at": 0, "indent": " ", "ending": "cr"}],
+        }
+    ]
+    doc["layout"] = {
+        "line_ending": "crlf",
+        "final_newline": False,
+        "blank_lines": 2,
+        "lines": [{"at": 0, "indent": "  \t", "ending": "cr"}, {"at": 1, "indent": ""}],
+    }
+    canonical: dict[str, Any] = visitexport.loads(visitexport.canonical_bytes(record))
+    return canonical
+
+
+def test_layout_trivia_round_trip_exactly() -> None:
+    record = layout_record()
+    data = dump_xlsx(record)
+    back = load_xlsx(data, "book.xlsx")
+    assert json.dumps(back) == json.dumps(record)
+    assert dump_xlsx(back) == data
+    assert visitexport.render_text(back) == visitexport.render_text(record)
+
+
+def test_layout_cells_say_what_a_bare_cell_would_hide() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(dump_xlsx(layout_record())))
+
+    def at(header: str, id_: str) -> Any:
+        return cell_of(book, "Document", header, lambda r: r["Id"] == id_).value
+
+    assert at("Text", "h1") == "Foreign\nMinister\tLindqvist Visits\nOttawa"  # its line breaks, as printed
+    assert at("Layout: Lines", "h1") == '0 trailing=" \\t" ending=cr\n1 indent="    "\n2 indent=""'
+    assert at("Layout: Gap", "s1") == '""'
+    assert at("Layout: Gap", "s1.l1.i1") == '"\\t "'
+    assert at("Layout: Gap", "s1.k1") == '" :\\t"'
+    assert at("Layout: Joined", "s1.l1.i2") == '"  "'
+    assert at("Key", "s1.k1") == "Venue"
+    assert at("Text", "s1.k1") == "Rideau\tHall, Ottawa"
+    assert at("Layout: Cell gaps", "s1.t1") == '1 gaps=["|  ", "  |"]\n2 gaps=["", "\\t", ""]'
+    assert at("Layout: Rule lines", "s1.t1") == '1 text="|---|---|---|"\n3 text="+\\t+"'
+    assert at("Layout: Style", "s1.t1") == "pipe"
+    assert at("Part", "f.p1") == "Footer"
+    lines = cell_of(book, "Record", "Value", lambda r: r["Field"] == "Document: Layout: Line layout")
+    assert lines.value == '0 indent="  \\t" ending=cr\n1 indent=""'
+    _, cells = rows_of(book, "Table rows")
+    assert [row[2] for row in cells] == [3, 1, 2]  # ragged rows: each row's own length
+
+
+def test_an_edit_to_a_layout_cell_comes_back_as_exactly_that_edit() -> None:
+    record = layout_record()
+
+    def change(book: Any) -> None:
+        cell_of(book, "Document", "Layout: Gap", lambda r: r["Id"] == "s1").value = '"  "'
+        # LibreOffice turns typed quotes into typographic ones; they are taken for straight ones.
+        lines = cell_of(book, "Document", "Layout: Lines", lambda r: r["Id"] == "p1")
+        lines.value = "0 indent=\u201c \u201d\n3 trailing=\u201c\\t\u201d  ending=lf\n\n"
+        # A line break typed into a text is a break; Excel on Windows may store it as CR LF.
+        cell_of(
+            book, "Document", "Text", lambda r: r["Id"] == "s1.l1.i1.p1"
+        ).value = "Minister Lindqvist said that both countries\r\nshare a strong interest in Arctic cooperation."
+        cell_of(book, "Document", "Text", lambda r: r["Id"] == "h1").value = "Foreign Minister\tLindqvist Visits Ottawa"
+        cell_of(book, "Document", "Layout: Lines", lambda r: r["Id"] == "h1").value = '0 trailing=" \\t" ending=cr'
+
+    back = load_xlsx(edited(dump_xlsx(record), change), "edited.xlsx")
+    expected = copy.deepcopy(record)
+    doc = expected["document"]
+    doc["body"][1]["gap"] = "  "
+    doc["body"][0]["lines"] = [{"at": 0, "indent": " "}, {"at": 3, "trailing": "\t", "ending": "lf"}]
+    doc["body"][1]["blocks"][0]["items"][0]["blocks"][0]["breaks"] = [6]
+    del doc["header"][0]["breaks"]
+    doc["header"][0]["lines"] = [{"at": 0, "trailing": " \t", "ending": "cr"}]
+    assert back == expected
+
+
+def test_a_layout_cell_out_of_its_notation_is_named_like_any_other_cell() -> None:
+    def change(book: Any) -> None:
+        cell_of(book, "Document", "Layout: Gap", lambda r: r["Id"] == "s1").value = "  "  # no quotes
+        cell_of(book, "Document", "Layout: Lines", lambda r: r["Id"] == "p1").value = 'first indent=""'
+        cell_of(book, "Document", "Layout: Joined", lambda r: r["Id"] == "s1.l1.i2").value = '"  " and more'
+        cell_of(book, "Document", "Layout: Empty lines before", lambda r: r["Id"] == "h2").value = "none"
+
+    def bad_gap(book: Any) -> None:
+        cell_of(book, "Document", "Layout: Cell gaps", lambda r: r["Id"] == "s1.t1").value = '1 gaps=["|", "x"]'
+
+    data = edited(dump_xlsx(layout_record()), change)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+
+    def place(header: str, id_: str) -> str:
+        return f"Document!{cell_of(book, 'Document', header, lambda r: r['Id'] == id_).coordinate}"
+
+    found = {p.place: p for p in problems(data)}
+    assert found[place("Layout: Gap", "s1")].rule == "xlsx.type"
+    assert "double quotes" in found[place("Layout: Gap", "s1")].message
+    assert found[place("Layout: Gap", "s1")].pointer == "/document/body/1/gap"
+    assert "starts with its at" in found[place("Layout: Lines", "p1")].message
+    assert "nothing after it" in found[place("Layout: Joined", "s1.l1.i2")].message
+    assert found[place("Layout: Empty lines before", "h2")].rule == "xlsx.type"
+    # In its notation but not a valid gap: the schema says so, at the cell it came from.
+    (gaps,) = problems(edited(dump_xlsx(layout_record()), bad_gap))
+    assert (gaps.rule, gaps.pointer) == ("schema.pattern", "/document/body/1/blocks/2/gaps/0/gaps/1")
+    assert gaps.place == place("Layout: Cell gaps", "s1.t1")
+
+
+def test_the_part_of_a_row_is_checked() -> None:
+    def change(book: Any) -> None:
+        cell_of(book, "Document", "Part", lambda r: r["Id"] == "p1").value = None
+        cell_of(book, "Document", "Part", lambda r: r["Id"] == "h2").value = "Body"
+        cell_of(book, "Document", "Part", lambda r: r["Id"] == "s1.s1").value = "Footer"
+        cell_of(book, "Document", "Part", lambda r: r["Id"] == "h3").value = "Preface"
+
+    data = edited(dump_xlsx(load_json(EXAMPLE)), change)
+    found = sorted((p.rule, p.place, p.message) for p in problems(data) if p.rule.startswith("xlsx."))
+    assert ("xlsx.parent", "Document!B5", "the row has no Part (one of Header, Body, Footer)") in found
+    assert ("xlsx.parent", "Document!B3", "a date cannot be in the Body") in found
+    assert ("xlsx.type", "Document!B4", "Part must be one of Header, Body, Footer") in found
+    assert any(place == "Document!B7" and "its parent 's1' is in the Body" in m for _, place, m in found)
+
+
+def test_an_empty_part_on_a_nested_row_is_its_parent_s() -> None:
+    record = load_json(EXAMPLE)
+
+    def change(book: Any) -> None:
+        for row in book["Document"].iter_rows(min_row=2):
+            if row[2].value is not None:  # a Parent: a nested row
+                row[1].value = None
+
+    assert load_xlsx(edited(dump_xlsx(record), change), "parts.xlsx") == record
+
+
+WHITESPACE = st.text(st.sampled_from(" \t"), max_size=6)
+AWKWARD = st.text(st.sampled_from(' \t|"\\\u201c\u201d=x\u00e9\n'), max_size=12)
+LINE_KEYS = ["at", "indent", "trailing", "ending"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(AWKWARD)
+def test_a_quoted_text_reads_back_as_itself(value: str) -> None:
+    assert unquote(quote(value)) == value
+    assert "\t" not in quote(value)  # a tab is seen as \t
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {"at": st.integers(0, 10_000_000)},
+            optional={
+                "indent": WHITESPACE,
+                "trailing": WHITESPACE.filter(bool),
+                "ending": st.sampled_from(["lf", "crlf", "cr"]),
+            },
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_entries_read_back_as_themselves(entries: list[dict[str, Any]]) -> None:
+    written = write_entries(entries, LINE_KEYS, {"ending"})
+    assert read_entries(written, LINE_KEYS) == entries
+    gaps = [{"row": e["at"], "gaps": [e.get("indent", ""), '|"\\', ""]} for e in entries]
+    assert read_entries(write_entries(gaps, ["row", "gaps"], set()), ["row", "gaps"]) == gaps
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('indent=""', "starts with its at"),
+        ('0 indent=""ending=cr', "separated by spaces"),
+        ("0 size=3", "unknown key 'size'"),
+        ('0 indent="" indent=" "', "given twice"),
+        ('0 indent="', "not closed"),
+        ('0 indent="\\x"', "unknown escape"),
+        ('0 gaps=["a" "b"]', "separated by commas"),
+        ("", "no entries"),
+    ],
+)
+def test_entries_out_of_their_notation_say_what_was_expected(text: str, message: str) -> None:
+    with pytest.raises(NotationError, match=message):
+        read_entries(text, [*LINE_KEYS, "gaps"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from("ab \t"), max_size=30).map(str.strip), st.data())
+def test_line_breaks_in_a_cell_are_the_breaks_of_its_text(text: str, data: st.DataObject) -> None:
+    spaces = text.count(" ")
+    breaks = sorted(data.draw(st.sets(st.integers(1, spaces))) if spaces else set())
+    shown = split_breaks(text, breaks)
+    assert shown.count("\n") == len(breaks)
+    assert join_breaks(shown) == (text, breaks)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@given(gap=WHITESPACE, joined=WHITESPACE, indent=WHITESPACE, trailing=WHITESPACE.filter(bool))
+def test_any_whitespace_in_the_layout_round_trips(gap: str, joined: str, indent: str, trailing: str) -> None:
+    record = layout_record()
+    section = record["document"]["body"][1]
+    section["gap"] = gap
+    section["blocks"][0]["items"][1]["joined"] = joined
+    record["document"]["body"][0]["lines"] = [{"at": 0, "indent": indent, "trailing": trailing}]
+    assert load_xlsx(dump_xlsx(record), "book.xlsx") == record
 
 
 def test_golden_workbook_is_current() -> None:
@@ -270,12 +535,21 @@ def test_layout_pleasant_to_use() -> None:
     assert due.value.date().isoformat() == "2000-11-04"
     printed = cell_of(book, "Outcomes", "Due: As printed", lambda r: r["Id"] == "o-japan-center-spb")
     assert printed.value == "by the end of the year"
-    # Release text: reading order, parent, depth, label, kind, text indented by depth.
-    headers, rows = rows_of(book, "Body")
-    assert headers == ["#", "Parent", "Depth", "Type", "Id", "Label", "Text", "Header rows"]
-    assert [r[4] for r in rows][:4] == ["p1", "s1", "s1.s1", "s1.s1.l1"]
-    text = cell_of(book, "Body", "Text", lambda r: r["Id"] == "s1.s1.l1.i1.p1")
+    # Release text: header, body and footer in reading order; parent, depth, kind, label, text indented
+    # by depth (left-aligned, or LibreOffice shows no indent); then the layout, which a reader may ignore.
+    headers, rows = rows_of(book, "Document")
+    assert headers == [
+        "#", "Part", "Parent", "Depth", "Type", "Id", "Label", "Header rows", "Key", "Text",
+        "Layout: Empty lines before", "Layout: Gap", "Layout: Joined", "Layout: Style", "Layout: Label alone",
+        "Layout: Lines", "Layout: Cell gaps", "Layout: Rule lines",
+    ]  # fmt: skip
+    assert [r[5] for r in rows][:6] == ["h1", "h2", "h3", "p1", "s1", "s1.s1"]
+    assert [r[4] for r in rows][:4] == ["title", "date", "issuer", "paragraph"]
+    assert {r[1] for r in rows[:3]} == {"Header"}
+    assert rows[-1][1] == "Footer"
+    text = cell_of(book, "Document", "Text", lambda r: r["Id"] == "s1.s1.l1.i1.p1")
     assert text.alignment.indent == 4
+    assert text.alignment.horizontal == "left"
     assert text.alignment.wrap_text
     # Ids and codes stay text.
     assert cell_of(book, "People", "Country", lambda r: r["Id"] == "kono").data_type == "s"
@@ -323,7 +597,7 @@ def test_sorted_reordered_and_restyled_workbook_imports_to_the_same_record() -> 
     record = load_json(EXAMPLE)
 
     def person_edits(book: Any) -> None:
-        for name in ("People", "Outcomes", "Body", "Participants", "Engagements"):
+        for name in ("People", "Outcomes", "Document", "Participants", "Engagements"):
             ws = book[name]
             rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
             rows.sort(key=lambda r: str(r[2]), reverse=True)  # sort by the third column, descending
@@ -338,7 +612,7 @@ def test_sorted_reordered_and_restyled_workbook_imports_to_the_same_record() -> 
             ws.auto_filter.ref = None
             ws["C2"].font = Font(name="Comic Sans MS", color="FF0000", italic=True)
             ws["D3"].fill = PatternFill("solid", fgColor="FFFF00")
-        book.move_sheet("Body", offset=5)
+        book.move_sheet("Document", offset=5)
         book.active = 3
 
     assert load_xlsx(edited(dump_xlsx(record), person_edits), "sorted.xlsx") == record
@@ -451,12 +725,12 @@ def test_missing_sheets_and_columns_are_problems_not_silent_losses() -> None:
 def test_parents_that_do_not_resolve_are_named() -> None:
     def change(book: Any) -> None:
         cell_of(book, "Titles", "Person", lambda r: r["Person"] == "putin").value = "nobody"
-        cell_of(book, "Body", "Parent", lambda r: r["Id"] == "s1.s1").value = "s1.s1"  # its own parent: a loop
+        cell_of(book, "Document", "Parent", lambda r: r["Id"] == "s1.s1").value = "s1.s1"  # its own parent: a loop
 
     found = problems(edited(dump_xlsx(load_json(EXAMPLE)), change))
     messages = {p.place.split("!")[0]: p.message for p in found if p.rule == "xlsx.parent"}
     assert "'nobody' is not on sheet 'People'" in messages["Titles"]
-    assert "loop" in messages["Body"]
+    assert "loop" in messages["Document"]
 
 
 def test_libreoffice_style_boolean_formulas_are_constants_not_formulas() -> None:
@@ -655,7 +929,7 @@ def test_parents_nested_deeper_than_records_may_are_refused_not_a_crash() -> Non
     record = load_json(EXAMPLE)
 
     def chain(book: Any) -> None:
-        ws = book["Body"]
+        ws = book["Document"]
         headers = [c.value for c in ws[1]]
         for n in range(300):
             row = dict.fromkeys(headers)
@@ -671,30 +945,31 @@ def test_parents_nested_deeper_than_records_may_are_refused_not_a_crash() -> Non
 def test_problems_name_the_cell_of_the_column_they_concern() -> None:
     def change(book: Any) -> None:
         cell_of(book, "Titles", "Person", lambda r: r["#"] == 2).value = None
-        cell_of(book, "Body", "Type", lambda r: r["Id"] == "p1").value = None
-        body = book["Body"]
-        for row in body.iter_rows():  # Parent moved to the far right
-            row[1].value, row[7].value = row[7].value, row[1].value
-        cell_of(book, "Body", "Parent", lambda r: r["Id"] == "s1.s1").value = "nowhere"
+        cell_of(book, "Document", "Type", lambda r: r["Id"] == "p1").value = None
+        document = book["Document"]
+        for row in document.iter_rows():  # Parent moved to where Header rows was
+            row[2].value, row[7].value = row[7].value, row[2].value
+        cell_of(book, "Document", "Parent", lambda r: r["Id"] == "s1.s1").value = "nowhere"
 
     found = problems(edited(dump_xlsx(load_json(EXAMPLE)), change))
+    kinds = "title, qualifier, date, issuer, section, paragraph, list, table, field, item"
     assert [(p.rule, p.place, p.message) for p in found] == [
-        ("xlsx.type", "Body!D2", "Type must be one of section, paragraph, list, table, item"),
+        ("xlsx.type", "Document!E5", f"Type must be one of {kinds}"),
         ("xlsx.parent", "Titles!B3", "the row has no Person"),
-        ("xlsx.parent", "Body!H4", "Parent 'nowhere' is not the id of a row on this sheet"),
+        ("xlsx.parent", "Document!H7", "Parent 'nowhere' is not the id of a row on this sheet"),
     ]
 
 
 def test_formulas_are_refused_in_every_column() -> None:
     def change(book: Any) -> None:
         cell_of(book, "Record", "Description", lambda r: r["Field"] == "Record id").value = "=1+1"
-        cell_of(book, "Body", "Depth", lambda r: r["Id"] == "p1").value = "=0"
+        cell_of(book, "Document", "Depth", lambda r: r["Id"] == "p1").value = "=0"
         cell_of(book, "People", "#", lambda r: r["Id"] == "kono").value = "=1"
 
     found = problems(edited(dump_xlsx(load_json(EXAMPLE)), change))
     assert {(p.rule, p.place) for p in found} == {
         ("xlsx.formula", "Record!C3"),
-        ("xlsx.formula", "Body!C2"),
+        ("xlsx.formula", "Document!D5"),
         ("xlsx.formula", "People!A2"),
     }
 

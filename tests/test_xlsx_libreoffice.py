@@ -1,8 +1,10 @@
 """The workbooks open in a real spreadsheet program: LibreOffice, headless.
 
 LibreOffice converts every sheet of every generated workbook to CSV; the
-values must be the ones written. It also re-saves the seed's workbook as
-.xlsx, which must import to the identical record.
+values must be the ones written. It also re-saves the seed's workbook (and
+one full of layout trivia) as .xlsx, which must import to the identical
+record, and prints the Document sheet to PDF, where the texts must stand
+indented by their depth.
 
 Locally the tests skip when LibreOffice is not installed (saying so); CI
 installs it (Debian's libreoffice-calc-nogui) and sets
@@ -15,8 +17,10 @@ import csv
 import datetime
 import io
 import os
+import re
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +30,7 @@ import pytest
 from visitexport import dump_xlsx, load_xlsx
 
 from .conftest import EXAMPLE, VALID, load_json
+from .test_xlsx import layout_record
 
 RECORDS = [EXAMPLE, *VALID]
 # Separator, quote, UTF-8, from line 1, default cell format, language, no quoting as text,
@@ -128,3 +133,60 @@ def test_a_workbook_resaved_by_libreoffice_imports_to_the_same_record(tmp_path: 
     first = list(sheet[2])
     assert first[headers.index("#")].data_type == "n"
     assert first[headers.index("Id")].data_type == "s"
+
+
+def test_a_workbook_of_layout_trivia_resaved_by_libreoffice_imports_to_the_same_record(tmp_path: Path) -> None:
+    """Quoted whitespace, tabs, entries over several lines and line breaks in texts survive LibreOffice."""
+    program = soffice()
+    record = layout_record()
+    book = tmp_path / "in" / "layout.xlsx"
+    book.parent.mkdir()
+    book.write_bytes(dump_xlsx(record))
+    out = tmp_path / "out"
+    convert(program, "xlsx:Calc MS Excel 2007 XML", [book], out, tmp_path / "profile")
+    assert load_xlsx((out / "layout.xlsx").read_bytes(), "resaved.xlsx") == record
+
+
+def text_positions(pdf: bytes) -> list[float]:
+    """The left edge of every text LibreOffice printed, in the order it printed them."""
+    positions = []
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        try:
+            content = zlib.decompress(stream.group(1))
+        except zlib.error:
+            continue  # an embedded font or image, not a page
+        positions += [float(x) for x in re.findall(rb"BT\s+([0-9.]+) [0-9.]+ Td", content)]
+    return positions
+
+
+def test_the_document_sheet_shows_its_depth_as_indentation(tmp_path: Path) -> None:
+    """Printed by LibreOffice, each text starts further right the deeper it is (an indent without a
+    horizontal alignment is one LibreOffice does not show)."""
+    program = soffice()
+    book = openpyxl.load_workbook(io.BytesIO(dump_xlsx(load_json(EXAMPLE))))
+    for name in book.sheetnames:
+        if name != "Document":
+            del book[name]
+    sheet = book["Document"]
+    headers = [c.value for c in sheet[1]]
+    text, depth = headers.index("Text"), headers.index("Depth")
+    depths = []
+    for row in sheet.iter_rows():
+        keep = row[text].value is not None and row[0].row > 1
+        if keep:
+            depths.append(row[depth].value)
+        for cell in row:
+            # One short word per text: one printed line each, in row order; nothing else printed.
+            cell.value = "x" if keep and cell is row[text] else None
+    source = tmp_path / "document.xlsx"
+    book.save(source)
+    convert(program, "pdf", [source], tmp_path / "pdf", tmp_path / "profile")
+    positions = text_positions((tmp_path / "pdf" / "document.pdf").read_bytes())
+    assert len(positions) == len(depths)
+    by_depth: dict[int, set[float]] = {}
+    for level, x in zip(depths, positions, strict=True):
+        by_depth.setdefault(level, set()).add(x)
+    assert len(by_depth) > 3
+    lefts = [by_depth[level] for level in sorted(by_depth)]
+    assert all(len(left) == 1 for left in lefts), by_depth
+    assert [min(left) for left in lefts] == sorted({min(left) for left in lefts}), by_depth

@@ -396,6 +396,9 @@ def _cells_column(template: Column, n: int) -> Column:
 def _indent_column(sheet: Sheet, columns: list[Column]) -> int | None:
     if not sheet.nested:
         return None
+    headers = [c.header for c in columns]
+    if TEXT in headers:
+        return headers.index(TEXT)
     return next((i for i, c in enumerate(columns) if c.text), None)
 
 
