@@ -46,10 +46,19 @@ _OPENING = {'"': '"', "\u201c": '\u201d\u201c"', "\u201d": '\u201d\u201c"', "\u2
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "\\": "\\", '"': '"', "\u201c": "\u201c", "\u201d": "\u201d"}
 _WRITTEN = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f-\x9f]')
+#: What ends a run of plain characters inside quotes: a backslash or a closing quote.
+_SPECIAL = {closing: re.compile("[\\\\" + re.escape(closing) + "]") for closing in set(_OPENING.values())}
+_HEX4 = re.compile(r"[0-9A-Fa-f]{4}")
 _WORD = re.compile(r"[A-Za-z0-9_.+-]+")
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
 _NUMBER = re.compile(r"-?[0-9]+")
 _BLANK = " \t"
+_NOT_SPACE = re.compile(r"[^ \n]+")
+_BREAK = re.compile(r"\n")
+_LIST_WORD = re.compile(r"[^\s,\]]+")
+_FIRST = re.compile(r"[ \t]*([0-9]+)(?=[ \t]|$)")
+_GAP = re.compile(r"[ \t]*")
+_TOKEN = re.compile(r"[^ \t]+")
 BACKSLASH = "\\"
 _KNOWN_ESCAPES = r"\t a tab, \" a quote, \\ a backslash"
 EXAMPLE_QUOTED = '"" for none, "  " for two spaces, "\\t" for a tab'
@@ -77,25 +86,23 @@ def _quoted_at(text: str, start: int) -> tuple[str, int]:
     closing = _OPENING.get(text[start]) if start < len(text) else None
     if closing is None:
         raise NotationError(f"expected a text in double quotes ({EXAMPLE_QUOTED})")
+    special = _SPECIAL[closing]
     out: list[str] = []
     at = start + 1
-    while at < len(text):
-        char = text[at]
-        if char in closing:
+    while (found := special.search(text, at)) is not None:
+        out.append(text[at : found.start()])
+        at = found.start()
+        if text[at] != "\\":
             return "".join(out), at + 1
-        if char == "\\":
-            escape = text[at + 1 : at + 2]
-            if escape == "u" and re.fullmatch(r"[0-9A-Fa-f]{4}", text[at + 2 : at + 6]):
-                out.append(chr(int(text[at + 2 : at + 6], 16)))
-                at += 6
-                continue
-            if escape not in _ESCAPES:
-                raise NotationError(f"unknown escape {BACKSLASH + escape!r} in quotes ({_KNOWN_ESCAPES})")
+        escape = text[at + 1 : at + 2]
+        if escape == "u" and _HEX4.fullmatch(text, at + 2, at + 6):
+            out.append(chr(int(text[at + 2 : at + 6], 16)))
+            at += 6
+        elif escape in _ESCAPES:
             out.append(_ESCAPES[escape])
             at += 2
-            continue
-        out.append(char)
-        at += 1
+        else:
+            raise NotationError(f"unknown escape {BACKSLASH + escape!r} in quotes ({_KNOWN_ESCAPES})")
     raise NotationError("a quote is not closed")
 
 
@@ -156,7 +163,7 @@ def _list_at(text: str, start: int) -> tuple[list[Any], int]:
             value, at = _quoted_at(text, at)
             out.append(value)
         else:
-            match = re.compile(r"[^\s,\]]+").match(text, at)
+            match = _LIST_WORD.match(text, at)
             if match is None:
                 raise NotationError('a list is ["a", "b"]: texts in quotes, separated by commas')
             out.append(_bare(match.group()))
@@ -172,13 +179,13 @@ def _list_at(text: str, start: int) -> tuple[list[Any], int]:
 
 
 def _entry(line: str, keys: list[str]) -> dict[str, Any]:
-    first = re.compile(r"[ \t]*([0-9]+)(?=[ \t]|$)").match(line)
+    first = _FIRST.match(line)
     if first is None:
         raise NotationError(f"each line starts with its {keys[0]} (a number)")
     entry: dict[str, Any] = {keys[0]: int(first.group(1))}
     at = first.end()
     while True:
-        gap = re.compile(r"[ \t]*").match(line, at)
+        gap = _GAP.match(line, at)
         at = gap.end() if gap else at
         if at >= len(line):
             return entry
@@ -198,7 +205,7 @@ def _entry(line: str, keys: list[str]) -> dict[str, Any]:
         elif at < len(line) and line[at] == "[":
             entry[key], at = _list_at(line, at)
         else:
-            token = re.compile(r"[^ \t]+").match(line, at)
+            token = _TOKEN.match(line, at)
             if token is None:
                 raise NotationError(f"{key}= has no value")
             entry[key], at = _bare(token.group()), token.end()
@@ -243,12 +250,7 @@ def join_breaks(text: str) -> tuple[str, list[int]]:
     text = text.replace("\r\n", "\n")
     if "\n" not in text:
         return text, []
-    breaks = []
-    count = 0
-    for char in text:
-        if char == " ":
-            count += 1
-        elif char == "\n":
-            count += 1
-            breaks.append(count)
+    # Only the spaces and the breaks, in order: the nth of them is the text's nth space.
+    marks = _NOT_SPACE.sub("", text)
+    breaks = [found.start() + 1 for found in _BREAK.finditer(marks)]
     return text.replace("\n", " "), breaks
