@@ -36,7 +36,7 @@ from visitexport.formats.tabular.notation import (
     unquote,
     write_entries,
 )
-from visitexport.formats.tabular.rows import collect
+from visitexport.formats.tabular.rows import collect, notation_overflows
 from visitexport.formats.xlsx.package import MAX_PART_ROWS
 from visitexport.limits import EXCEL_ROWS, MAX_ROWS
 from visitexport.schema import load_schema
@@ -367,6 +367,25 @@ def test_a_record_without_release_facts_round_trips_with_the_same_bytes_every_ti
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.properties.title == "Foreign Minister Lindqvist Visits Ottawa"  # the header's title
     assert book.properties.created == datetime.datetime(1980, 1, 1)
+
+
+def test_layout_cells_longer_than_a_cell_holds_are_found_before_writing() -> None:
+    """Texts fit a cell, but their notation may not: for a rule to refuse (Excel holds 32,767 units)."""
+    record = layout_record()
+    lay = layout()
+    assert list(notation_overflows(lay, record, collect(lay, record), 32_767)) == []
+    table = record["document"]["body"][1]["blocks"][2]
+    table["rows"] = [["a", "b"]] * 3000
+    table["gaps"] = [{"row": n, "gaps": ["", "  \t ", ""]} for n in range(3000)]
+    record["document"]["body"][1]["gap"] = " " * 32_766  # within a text's limit; quoted, over it
+    record["document"]["layout"]["blank_lines"] = 3000
+    record["document"]["layout"]["lines"] = [{"at": n, "indent": "\t"} for n in range(3000)]
+    found = notation_overflows(lay, record, collect(lay, record), 32_767)
+    assert [(pointer, header) for pointer, header, _ in found] == [
+        ("/document/layout/lines", "Document: Layout: Line layout"),
+        ("/document/body/1/gap", "Layout: Gap"),
+        ("/document/body/1/blocks/2/gaps", "Layout: Cell gaps"),
+    ]
 
 
 def test_golden_workbook_is_current() -> None:

@@ -6,12 +6,14 @@ the other way with the same layout.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from visitexport.formats.tabular.layout import Kind, Layout, Sheet
+from visitexport.formats.tabular.layout import Column, Kind, Layout, Sheet
+from visitexport.formats.tabular.notation import quote, write_entries
 from visitexport.problems import pointer_of
 
-__all__ = ["Row", "collect", "get"]
+__all__ = ["Row", "collect", "get", "notation_overflows"]
 
 
 class Row(NamedTuple):
@@ -82,3 +84,42 @@ def collect(layout: Layout, record: dict[str, Any]) -> dict[str, list[Row]]:
             if items:
                 emit(sheet, items, pointer_of(sheet.path), None, depth=0, tags=sheet.top_tags)
     return rows
+
+
+def notation_overflows(
+    layout: Layout, record: dict[str, Any], rows: dict[str, list[Row]], limit: int
+) -> Iterator[tuple[str, str, int]]:
+    """Layout cells whose notation would be longer than `limit` UTF-16 units: (pointer, header, units).
+
+    Every text of a record fits a cell (the ``text.cell-length`` rule), but a layout
+    value is written in a notation (`visitexport.formats.tabular.notation`) that can be
+    longer: quotes around a gap, ``\\t`` for each of its tabs, a table's gaps one
+    entry per row in one cell. `rows` are `collect`'s. Cheap: only layout cells are written out.
+    """
+    for label, path, column in layout.fields:
+        if column.entries is not None or column.quoted:
+            found = _overflow(column, get(record, path), limit)
+            if found is not None:
+                yield pointer_of(path), label, found
+    for sheet in layout.sheets:
+        columns = [c for c in sheet.columns if c.entries is not None or c.quoted]
+        for row in rows[sheet.name] if columns else ():
+            if row.kind is None:
+                continue
+            for column in columns:
+                at = row.kind.paths.get(column.header)
+                found = _overflow(column, get(row.item, at), limit) if at is not None else None
+                if at is not None and found is not None:
+                    yield row.pointer + pointer_of(at), column.header, found
+
+
+def _overflow(column: Column, value: Any, limit: int) -> int | None:
+    """The UTF-16 units of `value` as its layout column writes it, when over `limit`."""
+    if value is None:
+        return None
+    written = write_entries(value, *column.entries) if column.entries is not None else quote(str(value))
+    # A text of at most half the limit in characters is within it in UTF-16 units.
+    if len(written) <= limit // 2:
+        return None
+    units = len(written.encode("utf-16-le")) // 2
+    return units if units > limit else None
