@@ -103,8 +103,8 @@ def label_of(content: str) -> Label | None:
         return None
     if not gap and text and label.endswith(".") and not text[:1].isalpha():
         return None  # "1.5", "2.)"
-    if not gap and text and (label[0].isalpha() or text[:1].islower()):
-        return None  # "U.S.", "e.g."; "1.text" is prose
+    if not gap and text and (label[0].isalpha() or (text[:1].islower() and not bullet)):
+        return None  # "U.S.", "e.g."; "1.text" is prose; "-the" is a dash item
     style, number = _style(label)
     return Label(label, gap, text, style, number, bullet)
 
@@ -129,7 +129,39 @@ def is_sentence(text: str) -> bool:
     return bool(_SENTENCE_END.search(text)) or words(text) > 20
 
 
-_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with", "vs", "de"}
+_SMALL = {
+    "a",
+    "about",
+    "after",
+    "against",
+    "among",
+    "an",
+    "and",
+    "as",
+    "at",
+    "before",
+    "between",
+    "by",
+    "de",
+    "during",
+    "for",
+    "from",
+    "in",
+    "into",
+    "of",
+    "on",
+    "or",
+    "over",
+    "the",
+    "through",
+    "to",
+    "towards",
+    "under",
+    "upon",
+    "vs",
+    "with",
+    "within",
+}
 
 
 def is_title_case(text: str, most: int = 8) -> bool:

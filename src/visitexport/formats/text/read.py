@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any
 
 from visitexport.formats.text import classify
@@ -93,6 +94,7 @@ class _List:
     node: Node
     parent: list[Node]
     floating: bool = False  # its first item was printed on its parent's line: its column is not known yet
+    text_column: int = -1  # where its first item's text starts
 
 
 @dataclass
@@ -186,7 +188,7 @@ class _Body:
             return self.table(n, *table)
         if label is not None:
             return self.labelled(n, line, label)
-        fields = classify.is_field(line.content)
+        fields = None if self.in_related() else classify.is_field(line.content)
         if fields is not None:
             key, gap, value = fields
             block: Node = {"type": "field", "key": key, "gap": gap}
@@ -248,7 +250,7 @@ class _Body:
         span = self.wrapped(n, label.text, 25)
         if span:
             return span if self.heads_something(n + span - 1, line, label) else 0
-        if self.heads_directly(n, line):
+        if self.heads_directly(n, line, label):
             return 1 if self.heads_something(n, line, label) else 0
         return 0
 
@@ -275,18 +277,23 @@ class _Body:
         """Whether `below` can go on with the text above it: no label, no key/value line, no table row."""
         return classify.label_of(below.content) is None and not classify.is_field(below.content)
 
-    def heads_directly(self, n: int, line: Line) -> bool:
-        """A short heading with its first paragraph right under it, no empty line between."""
-        if n + 1 >= len(self.lines):
+    def heads_directly(self, n: int, line: Line, label: Label | None = None) -> bool:
+        """A short heading with what it heads right under it, no empty line between: its first paragraph,
+        or (for a labelled heading) a line labelled in another style."""
+        if n + 1 >= len(self.lines) or self.lines[n + 1].blank:
             return False
         below = self.lines[n + 1]
-        return (
-            not below.blank
-            and self.wraps_into(below)
-            and below.content[:1].isupper()
-            and below.column <= line.column
-            and len(line.indent) + len(line.content) < 0.6 * self.wrap
-        )
+        # Short beside what is under it: a line as long as the text's lines is wrapped text instead.
+        if len(line.indent) + len(line.content) >= 0.6 * max(len(below.indent) + len(below.content), self.wrap):
+            return False
+        if label is not None:
+            # A heading reads like a title; a line of running text that breaks under it is a wrapped item.
+            if not (classify.is_title_case(label.text, 20) or classify.words(label.text) <= 5):
+                return False
+            inner = classify.label_of(below.content)
+            if inner is not None:
+                return not inner.bullet and self.restyle(inner).style != label.style and below.column >= line.column
+        return self.wraps_into(below) and below.content[:1].isupper() and below.column <= line.column
 
     def restyle(self, label: Label) -> Label:
         """A label read in the sequence around it: "(i)" after "(h)" is a letter, "V." after "IV." roman."""
@@ -338,9 +345,14 @@ class _Body:
 
     def item(self, line: Line, label: Label) -> None:
         column = line.column
+        if any(style == label.style for style, _ in self.sections) and not any(
+            o.style == label.style for o in self.lists
+        ):
+            self.lists.clear()  # "3. A sentence." among the headings 1., 2., 4.: a paragraph of the section
         parent, found = self.list_for(column, label, line)
         if found is None:
-            found = _List(column, label.style, {"type": "list", "items": []}, parent)
+            text_column = column + len(label.label) + len(label.gap)
+            found = _List(column, label.style, {"type": "list", "items": []}, parent, text_column=text_column)
             parent.append(found.node)
             self.lists.append(found)
         item: Node = {"label": label.label}
@@ -410,6 +422,18 @@ class _Body:
             return lists[-1].parent, lists[-1]
         while lists and lists[-1].floating:
             lists.pop()
+        text_column = column + len(label.label) + len(label.gap)
+        for depth in range(len(lists) - 1, -1, -1):
+            # Right-aligned labels (" I.", "II.", "XIV."): the text lines up, the labels do not.
+            same = lists[depth]
+            if (
+                same.style == label.style
+                and same.text_column == text_column
+                and same.column != column
+                and not label.first
+            ):
+                del lists[depth + 1 :]
+                return lists[depth].parent, lists[depth]
         while lists and lists[-1].column > column:
             lists.pop()
         if lists and lists[-1].column == column:
@@ -424,6 +448,12 @@ class _Body:
                         self.warn(line, f"{shown(label.label)}: the numbering starts again, read as a new list")
                         return open_list.parent, None
                     return open_list.parent, open_list
+            # Another style at the same column nests, unless an empty line parts it from an item
+            # that ended its sentence: then it is a list of its own beside it (a note after the list).
+            last = lists[-1].node["items"][-1].get("blocks", [])
+            ended = bool(last) and last[-1]["type"] == "paragraph" and not last[-1]["text"].endswith(":")
+            if self.blanks and ended and len(lists) == 1:
+                return lists.pop().parent, None
         if lists:
             item = lists[-1].node["items"][-1]
             blocks: list[Node] = item.setdefault("blocks", [])
@@ -437,11 +467,18 @@ class _Body:
         text = line.content
         if not self._later(n) or self.in_related():
             return 0
-        span = self.wrapped(n, text, 20)
-        if span == 2 and classify.is_title_case(" ".join(x.content for x in self.lines[n : n + 2]), 20):
-            return (
-                2 if (n == 0 or self.lines[n - 1].blank) and not any(o.column < line.column for o in self.lists) else 0
-            )
+        if not (n == 0 or self.lines[n - 1].blank) or any(o.column < line.column for o in self.lists):
+            return 0
+        two = self.lines[n : n + 3]
+        if len(two) >= 2 and not two[1].blank and self.wraps_into(two[1]) and self.table_at(n + 1) is None:
+            joined = f"{text} {two[1].content}"
+            # Over two lines: an empty line under it, or its first paragraph right under it.
+            under = two[2] if len(two) == 3 else None
+            if classify.is_title_case(joined, 20) and (
+                self.wrapped(n, text, 20) == 2
+                or (under is not None and not under.blank and not classify.is_title_case(under.content, 20))
+            ):
+                return 2
         return 1 if self.plain_heading_line(n, line) else 0
 
     def plain_heading_line(self, n: int, line: Line) -> bool:
@@ -458,6 +495,7 @@ class _Body:
             below.blank
             or classify.label_of(below.content) is not None
             or self.table_at(n + 1) is not None
+            or classify.is_field(below.content) is not None
             or (classify.words(text) <= 6 and self.heads_directly(n, line))
         )
         return before and after
@@ -480,11 +518,14 @@ class _Body:
                     end += 1
                     continue
                 found = classify.cells_of(content, style)
+                one_cell = found is None and style == "space" and rows > 0 and _short_cell(content)
+                if one_cell:
+                    found = ([content], ["", ""])  # a row whose last cells are empty
                 # Cells between tabs or bars may run long; cells told apart by spaces alone are short.
                 longest = 10 if style == "space" else 20
                 if (
                     found is None
-                    or (len(found[0]) < 2 and not found[1][0])
+                    or (len(found[0]) < 2 and not found[1][0] and not one_cell)
                     or any(classify.words(c) > longest for c in found[0])
                 ):
                     break
@@ -544,12 +585,17 @@ def _row(line: Line, indent: str) -> Line:
     return line
 
 
+def _short_cell(text: str) -> bool:
+    """A name or a date alone on a row of an aligned table, not a sentence under it."""
+    return classify.words(text) <= 6 and not classify.ends_paragraph(text) and "  " not in text
+
+
 def _cell_starts(line: Line) -> list[int]:
     out = []
     column = len(line.indent)
     found = classify.cells_of(line.content, "space")
     if found is None:
-        return [column]
+        return [column]  # one cell
     cells, gaps = found
     at = column
     for cell, gap in zip(cells, gaps, strict=False):
@@ -566,7 +612,7 @@ def _aligned(lines: list[Line]) -> bool:
     widest = max(len(row) for row in rows)
     # A row of one cell is a row whose first cells are empty, under a later column.
     full = sum(len(row) >= 2 for row in rows)
-    return len(columns) == widest and full >= 2 and all(len(row) >= 2 or row[0] > columns[0] for row in rows)
+    return len(columns) == widest and full >= 2
 
 
 def _columns(lines: list[Line]) -> list[int]:
@@ -575,9 +621,7 @@ def _columns(lines: list[Line]) -> list[int]:
 
 def _space_cells(line: Line, columns: list[int]) -> tuple[list[str], list[str]]:
     """A row of a space-aligned table, an empty cell standing in each column the row leaves blank."""
-    found = classify.cells_of(line.content, "space")
-    assert found is not None
-    cells, gaps = found
+    cells, gaps = classify.cells_of(line.content, "space") or ([line.content], ["", ""])
     starts = _cell_starts(line)
     out_cells: list[str] = []
     out_gaps: list[str] = [gaps[0]]
@@ -611,6 +655,27 @@ def _looks_like_header(rows: list[list[str]]) -> bool:
 
 
 # --- the header and the footer -----------------------------------------------------------
+
+
+#: No text is wrapped narrower than this: lines shorter than it are short whatever the text.
+_NARROWEST = 60
+
+
+def _wrap_width(lines: list[Line]) -> int:
+    """How wide the text was wrapped: most lines with more text right under them are about this long.
+
+    The longest line would do for a text wrapped throughout, but a release often mixes paragraphs
+    printed on one long line with others wrapped at 70 characters: the lines that have more text
+    right under them say how wide it was wrapped.
+    """
+    wrapped = [
+        len(line.indent) + len(line.content)
+        for line, below in pairwise(lines)
+        if not line.blank and not below.blank and classify.label_of(below.content) is None
+    ]
+    if len(wrapped) < 3:
+        return max((len(line.indent) + len(line.content) for line in lines), default=0)
+    return max(*wrapped, _NARROWEST)
 
 
 def _header(lines: list[Line], warnings: list[IngestWarning]) -> tuple[list[Node], int]:
@@ -674,7 +739,11 @@ def _title_lines(lines: list[Line], n: int, warnings: list[IngestWarning]) -> li
     """The lines of a title: the first, and those right under it while they read as more of a title."""
     group = [lines[n]]
     end = n + 1
-    while end < len(lines) and not lines[end].blank and _header_kind(lines[end].content, True) is None:
+    while (
+        end < len(lines)
+        and not lines[end].blank
+        and (_header_kind(lines[end].content, True) is None or _goes_on(lines[end - 1].content))
+    ):
         end += 1
     candidates = lines[n + 1 : end]
     after_blank = end >= len(lines) or lines[end].blank or _header_kind(lines[end].content, True) is not None
@@ -691,6 +760,23 @@ def _title_lines(lines: list[Line], n: int, warnings: list[IngestWarning]) -> li
             IngestWarning(lines[n].number, f"{_quote(lines[n])} taken as the title, though it reads like a sentence")
         )
     return group
+
+
+def _goes_on(text: str) -> bool:
+    """A title line that stops mid-phrase ("... of the Ministry of Foreign Affairs,"): the next line is more of it."""
+    last = text.rsplit(maxsplit=1)[-1].lower()
+    return text.endswith((",", "-", "\u2013")) or last in {
+        "of",
+        "by",
+        "and",
+        "the",
+        "to",
+        "on",
+        "for",
+        "in",
+        "with",
+        "at",
+    }
 
 
 def _prose(line: Line) -> bool:
@@ -829,7 +915,7 @@ def read_document(text: Text) -> Reading:
     header, start = _header(lines, warnings)
     numbers = [line.number for line in lines if not line.blank]
     header_lines = _header_lines(header, lines)
-    wrap = max((len(line.indent) + len(line.content) for line in lines), default=0)
+    wrap = _wrap_width(lines)
     footer_at = _footer_start(lines, start)
     body_lines, footer_lines = lines[start:footer_at], lines[footer_at:]
     # The footer's first empty lines stand before its first block: they are read with it.
