@@ -170,7 +170,8 @@ def is_title_case(text: str, most: int = 8) -> bool:
         return False
     if text.startswith("(") and text.endswith(")") and words(text) <= 4:
         return text[1:2].isupper()
-    tokens = re.findall(r"[A-Za-z][\w'\u2019-]*", text)
+    # A closing remark in brackets may be lower case: "Korean Participants (expected)".
+    tokens = re.findall(r"[A-Za-z][\w'\u2019-]*", re.sub(r"\s*\([^()]*\)$", "", text))
     if not tokens or not tokens[0][0].isupper():
         return False
     return all(t[0].isupper() or t.lower() in _SMALL for t in tokens)

@@ -180,13 +180,28 @@ class _Body:
         label = classify.label_of(line.content)
         table = self.table_at(n)
         if self.open is not None and not self.blanks and self.continues(line, label, table):
-            self.open.lines.append(line)
-            self.open.pieces.append(line.content)
+            item = self.open.layout
+            head, sub = self.split_sub_item(line.content) if "label" in item else (line.content, None)
+            if sub is None:
+                self.open.lines.append(line)
+                self.open.pieces.append(line.content)
+                return n + 1
+            # "... the following steps: -- Draw up": a first sub-item on a later line of its item.
+            self.open.lines.append(replace(line, trailing="", content=head))
+            self.open.pieces.append(head)
+            self.close()
+            holder = next((o for o in reversed(self.lists) if o.node["items"][-1] is item), None)
+            column = holder.column if holder is not None else line.column
+            self.sub_item(line, item, item["blocks"], sub[0], sub[1], column=column)
+            self.warn(
+                line, f"{shown(sub[1].label)} after {shown(head[-1])} read as a first sub-item on its parent's line"
+            )
             return n + 1
         self.close()
-        if table is not None:
+        chrome = classify.is_chrome(line.content)
+        if table is not None and not chrome:
             return self.table(n, *table)
-        if label is not None:
+        if label is not None and not chrome:  # "- End -" is no list item
             return self.labelled(n, line, label)
         fields = None if self.in_related() else classify.is_field(line.content)
         if fields is not None:
@@ -197,7 +212,7 @@ class _Body:
             return n + 1
         span = self.plain_heading(n, line)
         if span:
-            self.close_sections_for("")
+            self.close_plain_sections(n, line.content)
             section: Node = {"type": "section"}
             self.container().append(section)
             self.sections.append(("", section))
@@ -266,12 +281,19 @@ class _Body:
             texts.append(below.content)
             span += 1
         after = n + span
-        if after >= len(self.lines) or not self.lines[after].blank or not self._later(after - 1):
+        if after >= len(self.lines) or not self._later(after - 1):
+            return 0
+        if not self.lines[after].blank and not (span > 1 and self.labelled_under(n, after)):
             return 0
         joined = " ".join(texts)
         if classify.is_sentence(joined) or (span > 1 and classify.words(joined) > most):
             return 0
         return span
+
+    def labelled_under(self, n: int, after: int) -> bool:
+        """Whether line `after` is labelled in another style than line `n` (a heading's first sub-heading or item)."""
+        mine, under = classify.label_of(self.lines[n].content), classify.label_of(self.lines[after].content)
+        return mine is not None and under is not None and self.restyle(under).style != self.restyle(mine).style
 
     def wraps_into(self, below: Line) -> bool:
         """Whether `below` can go on with the text above it: no label, no key/value line, no table row."""
@@ -292,7 +314,9 @@ class _Body:
                 return False
             inner = classify.label_of(below.content)
             if inner is not None:
-                return not inner.bullet and self.restyle(inner).style != label.style and below.column >= line.column
+                other = self.restyle(inner).style != label.style and below.column >= line.column
+                # Bullets right under a short labelled line: a heading only where its style heads elsewhere.
+                return other and (not inner.bullet or label.style in self.heading_styles)
         return self.wraps_into(below) and below.content[:1].isupper() and below.column <= line.column
 
     def restyle(self, label: Label) -> Label:
@@ -322,6 +346,24 @@ class _Body:
         below = self.lines[self.texts[n + 1]]
         sibling = classify.label_of(below.content)
         return not (sibling is not None and below.column == line.column and self.restyle(sibling).style == label.style)
+
+    def close_plain_sections(self, n: int, heading: str) -> None:
+        """Make room for a heading without a label: "Itinerary" between "1. Outline" and "2. Talks" is
+        part of 1.; one after the numbered sections, and "(Reference)" or "[Reference]", stand at the top."""
+        styles = [s for s, _ in self.sections]
+        labelled = {s for s in styles if s}
+        resumes = any(
+            (found := classify.label_of(later.content)) is not None
+            and later.column == 0
+            and self.restyle(found).style in labelled
+            and not classify.is_sentence(found.text)
+            for later in self.lines[n + 1 :]
+        )
+        if heading[:1] in "([" or classify.is_related(heading) or not resumes:
+            self.sections.clear()
+        elif "" in styles:
+            del self.sections[styles.index("") :]
+        self.lists.clear()
 
     def close_sections_for(self, style: str) -> None:
         styles = [s for s, _ in self.sections]
