@@ -88,9 +88,10 @@ def test_one_of_branches_agree_on_key_order() -> None:
     schema = load_schema()
     defs = schema["$defs"]
     shape = keys()
+    engagements = shape.properties["engagements"].items
     merges = {
         "block": shape.properties["document"].properties["body"].items,
-        "when": shape.properties["engagements"].items.properties["date"] if shape.properties["engagements"].items else None,
+        "when": engagements.properties["date"] if engagements else None,
     }
     for name, merged in merges.items():
         assert merged is not None
