@@ -1,1 +1,2 @@
-"""Plain text: the release rendered from the document layer (`codec`)."""
+"""Plain text: a release read into a record (`codec.ingest`: `lines`, `classify`, `header`, `tables`, `read`,
+`record`) and rendered from one (`render`), byte for byte."""

@@ -18,53 +18,25 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
-from typing import Any
 
 from visitexport.formats.text import classify
 from visitexport.formats.text.classify import Label
+from visitexport.formats.text.header import first_text, footer_start, read_header, wrap_width
 from visitexport.formats.text.lines import Line, Text
+from visitexport.formats.text.parts import Node, join_lines, quote, record_layout
 from visitexport.formats.text.render import INLINE, render_document
 from visitexport.formats.text.result import IngestWarning
+from visitexport.formats.text.tables import (
+    aligned,
+    columns_of,
+    looks_like_header,
+    row_under,
+    short_cell,
+    space_cells,
+)
 from visitexport.problems import shown
 
 __all__ = ["IngestWarning", "Reading", "assign_ids", "read_document"]
-
-Node = dict[str, Any]
-_QUOTE = 60
-
-
-def _quote(line: Line) -> str:
-    text = line.content
-    return '"' + shown(text if len(text) <= _QUOTE else text[: _QUOTE - 1].rstrip() + "\u2026") + '"'
-
-
-def _layout(node: Node, blanks: list[Line], lines: list[Line], joined: bool = False) -> None:
-    """Record every line's layout on `node` (its empty lines first); pruning keeps only what differs."""
-    node["blank_lines"] = len(blanks)
-    overrides: list[Node] = []
-    for at, line in enumerate([*blanks, *lines]):
-        over: Node = {"at": at}
-        first_joined = joined and at == len(blanks)
-        if not first_joined:
-            over["indent"] = line.indent
-        if line.trailing:
-            over["trailing"] = line.trailing
-        if line.ending and not first_joined:
-            over["ending"] = line.ending
-        overrides.append(over)
-    if overrides:
-        node["lines"] = overrides
-
-
-def _join(pieces: list[str]) -> tuple[str, list[int]]:
-    """One text from its printed lines, and which of its spaces were line breaks."""
-    breaks: list[int] = []
-    spaces = 0
-    for piece in pieces[:-1]:
-        spaces += piece.count(" ") + 1
-        breaks.append(spaces)
-    return " ".join(pieces), breaks
 
 
 @dataclass
@@ -80,11 +52,11 @@ class _Text:
     joined: bool = False
 
     def close(self) -> None:
-        text, breaks = _join(self.pieces)
+        text, breaks = join_lines(self.pieces)
         self.holder[self.key] = text
         if breaks:
             self.holder["breaks"] = breaks
-        _layout(self.layout, self.blanks, self.lines, self.joined)
+        record_layout(self.layout, self.blanks, self.lines, self.joined)
 
 
 @dataclass
@@ -216,12 +188,12 @@ class _Body:
             section: Node = {"type": "section"}
             self.container().append(section)
             self.sections.append(("", section))
-            text, breaks = _join([x.content for x in self.lines[n : n + span]])
+            text, breaks = join_lines([x.content for x in self.lines[n : n + span]])
             section["heading"] = text
             if breaks:
                 section["breaks"] = breaks
-            _layout(section, self.take_blanks(), self.lines[n : n + span])
-            self.warn(line, f"{_quote(line)} read as a heading without a label")
+            record_layout(section, self.take_blanks(), self.lines[n : n + span])
+            self.warn(line, f"{quote(line)} read as a heading without a label")
             return n + span
         paragraph: Node = {"type": "paragraph"}
         if classify.is_chrome(line.content):
@@ -254,7 +226,7 @@ class _Body:
             self.heading(self.lines[n : n + span], label)
             return n + span
         if self.heading_position(n, line, label) and label.style in self.heading_styles:
-            self.warn(line, f"{_quote(line)} read as a labelled paragraph, not a heading")
+            self.warn(line, f"{quote(line)} read as a labelled paragraph, not a heading")
         self.item(line, label)
         return n + 1
 
@@ -379,11 +351,11 @@ class _Body:
         self.container().append(section)
         self.sections.append((label.style, section))
         self.heading_styles.add(label.style)
-        text, breaks = _join([label.text, *(line.content for line in lines[1:])])
+        text, breaks = join_lines([label.text, *(line.content for line in lines[1:])])
         section["heading"] = text
         if breaks:
             section["breaks"] = breaks
-        _layout(section, self.take_blanks(), lines)
+        record_layout(section, self.take_blanks(), lines)
 
     def item(self, line: Line, label: Label) -> None:
         column = line.column
@@ -401,14 +373,14 @@ class _Body:
         found.node["items"].append(item)
         if not label.text:
             item["label_alone"] = True
-            _layout(item, self.take_blanks(), [line])
+            record_layout(item, self.take_blanks(), [line])
             return
         inner = classify.label_of(label.text)
         if inner is not None and inner.first and not inner.bullet and inner.text:
             # "2. 1. Text": the item's first sub-item printed on its label's line.
             item["label_alone"] = True
             own = replace(line, trailing="", content=label.label)
-            _layout(item, self.take_blanks(), [own])
+            record_layout(item, self.take_blanks(), [own])
             self.sub_item(line, item, [], label.gap, inner, column=column)
             message = f"{shown(inner.label)} after {shown(label.label)} read as a first sub-item on its parent's line"
             self.warn(line, message)
@@ -555,12 +527,12 @@ class _Body:
             rows = 0
             shapes: list[tuple[list[str], list[str]]] = []
             while end < len(lines) and not lines[end].blank:
-                content = _row(lines[end], first.indent).content
+                content = row_under(lines[end], first.indent).content
                 if classify.is_rule(content) and style is not None:
                     end += 1
                     continue
                 found = classify.cells_of(content, style)
-                one_cell = found is None and style == "space" and rows > 0 and _short_cell(content)
+                one_cell = found is None and style == "space" and rows > 0 and short_cell(content)
                 if one_cell:
                     found = ([content], ["", ""])  # a row whose last cells are empty
                 # Cells between tabs or bars may run long; cells told apart by spaces alone are short.
@@ -579,23 +551,23 @@ class _Body:
                 continue
             if style == "bar" and len({len(s[0]) for s in shapes}) != 1:
                 continue
-            if style == "space" and not _aligned([_row(line, first.indent) for line in lines[n:end]]):
+            if style == "space" and not aligned([row_under(line, first.indent) for line in lines[n:end]]):
                 continue
             return end, style
         return None
 
     def table(self, n: int, end: int, style: str | None) -> int:
-        lines = [_row(line, self.lines[n].indent) for line in self.lines[n:end]]
+        lines = [row_under(line, self.lines[n].indent) for line in self.lines[n:end]]
         rows: list[list[str]] = []
         gaps: list[Node] = []
         rules: list[Node] = []
-        columns = _columns(lines) if style == "space" else []
+        columns = columns_of(lines) if style == "space" else []
         for line in lines:
             if classify.is_rule(line.content) and style is not None:
                 rules.append({"before": len(rows), "text": line.content})
                 continue
             if style == "space":
-                cells, row_gaps = _space_cells(line, columns)
+                cells, row_gaps = space_cells(line, columns)
             else:
                 found = classify.cells_of(line.content, style)
                 assert found is not None
@@ -606,7 +578,7 @@ class _Body:
         if style is not None:
             block["style"] = style
         header = rules[0]["before"] if rules and rules[0]["before"] > 0 else 0
-        if not header and _looks_like_header(rows):
+        if not header and looks_like_header(rows):
             header = 1
             self.warn(lines[0], "the first row read as the table's header")
         if header:
@@ -616,241 +588,8 @@ class _Body:
         if rules:
             block["rules"] = rules
         self.place(lines[0].column).append(block)
-        _layout(block, self.take_blanks(), lines)
+        record_layout(block, self.take_blanks(), lines)
         return end
-
-
-def _row(line: Line, indent: str) -> Line:
-    """A table row as printed under the first row's `indent`: deeper indentation is empty cells before its text."""
-    if len(line.indent) > len(indent) and line.indent.startswith(indent):
-        return replace(line, indent=indent, content=line.indent[len(indent) :] + line.content)
-    return line
-
-
-def _short_cell(text: str) -> bool:
-    """A name or a date alone on a row of an aligned table, not a sentence under it."""
-    return classify.words(text) <= 6 and not classify.ends_paragraph(text) and "  " not in text
-
-
-def _cell_starts(line: Line) -> list[int]:
-    out = []
-    column = len(line.indent)
-    found = classify.cells_of(line.content, "space")
-    if found is None:
-        return [column]  # one cell
-    cells, gaps = found
-    at = column
-    for cell, gap in zip(cells, gaps, strict=False):
-        at += len(gap)
-        out.append(at)
-        at += len(cell)
-    return out
-
-
-def _aligned(lines: list[Line]) -> bool:
-    """Whether rows split by runs of spaces keep their cells in shared columns."""
-    rows = [_cell_starts(line) for line in lines if not classify.is_rule(line.content)]
-    columns = sorted({start for row in rows for start in row})
-    widest = max(len(row) for row in rows)
-    # A row of one cell is a row whose first cells are empty, under a later column.
-    full = sum(len(row) >= 2 for row in rows)
-    return len(columns) == widest and full >= 2
-
-
-def _columns(lines: list[Line]) -> list[int]:
-    return sorted({start for line in lines if not classify.is_rule(line.content) for start in _cell_starts(line)})
-
-
-def _space_cells(line: Line, columns: list[int]) -> tuple[list[str], list[str]]:
-    """A row of a space-aligned table, an empty cell standing in each column the row leaves blank."""
-    cells, gaps = classify.cells_of(line.content, "space") or ([line.content], ["", ""])
-    starts = _cell_starts(line)
-    out_cells: list[str] = []
-    out_gaps: list[str] = [gaps[0]]
-    at = len(line.indent) + len(gaps[0])
-    for n, (cell, start) in enumerate(zip(cells, starts, strict=True)):
-        while columns[len(out_cells)] < start:
-            # An empty cell: the whitespace before this cell is split at the empty column's start.
-            gap = out_gaps[-1]
-            missing = columns[len(out_cells)]
-            before = at - len(gap)
-            cut = max(0, min(len(gap), missing - before))
-            out_gaps[-1] = gap[:cut]
-            out_cells.append("")
-            out_gaps.append(gap[cut:])
-        out_cells.append(cell)
-        at = start + len(cell)
-        following = gaps[n + 1]
-        out_gaps.append(following)
-        at += len(following)
-    return out_cells, out_gaps
-
-
-def _looks_like_header(rows: list[list[str]]) -> bool:
-    """A first row of short words without figures over rows that have figures: a header, probably."""
-    if len(rows) < 3:
-        return False
-    first = rows[0]
-    if not all(first) or any(any(ch.isdigit() for ch in cell) for cell in first):
-        return False
-    return any(any(ch.isdigit() for ch in cell) for row in rows[1:] for cell in row)
-
-
-# --- the header and the footer -----------------------------------------------------------
-
-
-#: No text is wrapped narrower than this: lines shorter than it are short whatever the text.
-_NARROWEST = 60
-
-
-def _wrap_width(lines: list[Line]) -> int:
-    """How wide the text was wrapped: most lines with more text right under them are about this long.
-
-    The longest line would do for a text wrapped throughout, but a release often mixes paragraphs
-    printed on one long line with others wrapped at 70 characters: the lines that have more text
-    right under them say how wide it was wrapped.
-    """
-    wrapped = [
-        len(line.indent) + len(line.content)
-        for line, below in pairwise(lines)
-        if not line.blank and not below.blank and classify.label_of(below.content) is None
-    ]
-    if len(wrapped) < 3:
-        return max((len(line.indent) + len(line.content) for line in lines), default=0)
-    return max(*wrapped, _NARROWEST)
-
-
-def _header(lines: list[Line], warnings: list[IngestWarning]) -> tuple[list[Node], int]:
-    """The header's parts and the index of the first line after them."""
-    parts: list[Node] = []
-    seen: set[str] = set()
-    n = 0
-    title = False
-    while n < len(lines):
-        start = n
-        while n < len(lines) and lines[n].blank:
-            n += 1
-        if n == len(lines):
-            return parts, start
-        line = lines[n]
-        kind = _header_kind(line.content, title)
-        if title and (kind is None or (kind in seen and kind != "qualifier")):
-            return parts, start  # a second date line is the body's (an itinerary's day)
-        group = [line]
-        if kind is None:
-            kind = "title"
-            title = True
-            group = _title_lines(lines, n, warnings)
-        elif kind == "issuer":
-            following = lines[n + 1] if n + 1 < len(lines) else None
-            if (
-                following is not None
-                and not following.blank
-                and classify.words(following.content) <= 8
-                and not classify.is_sentence(following.content)
-                and _header_kind(following.content, True) in (None, "issuer")
-                and (n + 2 >= len(lines) or lines[n + 2].blank)
-            ):
-                group.append(following)
-        node: Node = {"type": kind}
-        text, breaks = _join([g.content for g in group])
-        node["text"] = text
-        if breaks:
-            node["breaks"] = breaks
-        _layout(node, lines[start:n], group)
-        parts.append(node)
-        seen.add(kind)
-        n += len(group)
-    if not title and parts:
-        parts[0]["type"] = "title"
-        warnings.append(IngestWarning(lines[0].number, "no title found: the first line is taken as the title"))
-    return parts, n
-
-
-def _header_kind(text: str, title_seen: bool) -> str | None:
-    if classify.parse_date(text) is not None:
-        return "date"
-    if classify.is_qualifier(text):
-        return "qualifier"
-    if title_seen and classify.is_issuer(text):
-        return "issuer"
-    return None
-
-
-def _title_lines(lines: list[Line], n: int, warnings: list[IngestWarning]) -> list[Line]:
-    """The lines of a title: the first, and those right under it while they read as more of a title."""
-    group = [lines[n]]
-    end = n + 1
-    while (
-        end < len(lines)
-        and not lines[end].blank
-        and (_header_kind(lines[end].content, True) is None or _goes_on(lines[end - 1].content))
-    ):
-        end += 1
-    candidates = lines[n + 1 : end]
-    after_blank = end >= len(lines) or lines[end].blank or _header_kind(lines[end].content, True) is not None
-    if candidates and len(candidates) <= 2 and after_blank and not any(_prose(c) for c in [lines[n], *candidates]):
-        group += candidates
-    elif candidates:
-        warnings.append(
-            IngestWarning(
-                candidates[0].number, f"{_quote(candidates[0])} read as the start of the body, not as more of the title"
-            )
-        )
-    if _prose(lines[n]):
-        warnings.append(
-            IngestWarning(lines[n].number, f"{_quote(lines[n])} taken as the title, though it reads like a sentence")
-        )
-    return group
-
-
-def _goes_on(text: str) -> bool:
-    """A title line that stops mid-phrase ("... of the Ministry of Foreign Affairs,"): the next line is more of it."""
-    last = text.rsplit(maxsplit=1)[-1].lower()
-    return text.endswith((",", "-", "\u2013")) or last in {
-        "of",
-        "by",
-        "and",
-        "the",
-        "to",
-        "on",
-        "for",
-        "in",
-        "with",
-        "at",
-    }
-
-
-def _prose(line: Line) -> bool:
-    return line.content.endswith(".") or classify.words(line.content) > 30
-
-
-def _footer_start(lines: list[Line], start: int) -> int:
-    """Where the chrome after the body begins (len(lines) when there is none)."""
-    end = len(lines)
-    n = end
-    while n > start and (lines[n - 1].blank or classify.is_chrome(lines[n - 1].content)):
-        n -= 1
-    first = _first_text(lines, n, end)
-    # A "Related Links" heading takes the short lines under it, then more chrome may stand above it.
-    for m in range(first - 1, start, -1):
-        if classify.is_related(lines[m].content):
-            under = [line for line in lines[m + 1 : first] if not line.blank]
-            if all(classify.is_link(line.content) or classify.words(line.content) <= 30 for line in under):
-                n = m
-                while n > start and (lines[n - 1].blank or classify.is_chrome(lines[n - 1].content)):
-                    n -= 1
-                first = _first_text(lines, n, end)
-            break
-        if classify.is_sentence(lines[m].content) and not classify.is_link(lines[m].content):
-            break
-    return first
-
-
-def _first_text(lines: list[Line], n: int, end: int) -> int:
-    while n < end and lines[n].blank:
-        n += 1
-    return n
 
 
 # --- ids -----------------------------------------------------------------------------------
@@ -954,11 +693,11 @@ def read_document(text: Text) -> Reading:
     end_blanks: list[Line] = []
     while lines and lines[-1].blank:
         end_blanks.insert(0, lines.pop())
-    header, start = _header(lines, warnings)
+    header, start = read_header(lines, warnings)
     numbers = [line.number for line in lines if not line.blank]
     header_lines = _header_lines(header, lines)
-    wrap = _wrap_width(lines)
-    footer_at = _footer_start(lines, start)
+    wrap = wrap_width(lines)
+    footer_at = footer_start(lines, start)
     body_lines, footer_lines = lines[start:footer_at], lines[footer_at:]
     # The footer's first empty lines stand before its first block: they are read with it.
     while body_lines and body_lines[-1].blank:
@@ -970,7 +709,7 @@ def read_document(text: Text) -> Reading:
     if footer_lines:
         doc["footer"] = _Body(footer_lines, warnings, wrap).read()
     doc["layout"] = _choose_layout(doc, text)
-    _layout(doc["layout"], end_blanks, [])
+    record_layout(doc["layout"], end_blanks, [])
     if _finish(doc) == text.original:
         return Reading(_ordered(doc), warnings, header_lines)
     doc = _plain(text)
@@ -1009,9 +748,9 @@ def _plain(text: Text) -> Node:
     end_blanks: list[Line] = []
     while lines and lines[-1].blank:
         end_blanks.insert(0, lines.pop())
-    start = _first_text(lines, 0, len(lines))
+    start = first_text(lines, 0, len(lines))
     title: Node = {"type": "title", "text": lines[start].content}
-    _layout(title, lines[:start], [lines[start]])
+    record_layout(title, lines[:start], [lines[start]])
     body: list[Node] = []
     blanks: list[Line] = []
     for line in lines[start + 1 :]:
@@ -1019,14 +758,14 @@ def _plain(text: Text) -> Node:
             blanks.append(line)
             continue
         paragraph: Node = {"type": "paragraph", "text": line.content}
-        _layout(paragraph, blanks, [line])
+        record_layout(paragraph, blanks, [line])
         body.append(paragraph)
         blanks = []
     doc: Node = {"header": [title]}
     if body:
         doc["body"] = body
     layout = _choose_layout(doc, text)
-    _layout(layout, end_blanks, [])
+    record_layout(layout, end_blanks, [])
     doc["layout"] = layout
     return doc
 
