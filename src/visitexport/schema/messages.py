@@ -103,7 +103,7 @@ def _explain(error: ValidationError) -> tuple[str, str, str]:
     elif keyword == "pattern" and instance == "" and schema.get("minLength", 0) > 0:
         return pointer, "schema.minLength", _EMPTY_TEXT
     elif keyword == "pattern":
-        message = _text_message(instance, title, description)
+        message = _text_message(instance, title, description, tabs=bool(re.search(str(expected), "a\tb")))
     elif keyword == "enum" and len(expected) <= _ENUM_LISTED:
         message = f"{_value(instance)} is not one of {', '.join(_value(option) for option in expected)}"
     elif keyword in ("enum", "oneOf", "anyOf"):
@@ -202,13 +202,16 @@ def _repeated(items: list[Any], pointer: str) -> tuple[str, str]:
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _text_message(text: str, title: str, description: str) -> str:
+def _text_message(text: str, title: str, description: str, *, tabs: bool = False) -> str:
+    """Why `text` does not match its pattern; `tabs` when the pattern lets tabs stand between words."""
     if found := _NOT_XML.search(text):
         return f"{title} contains U+{ord(found.group()):04X}, which XML 1.0 cannot carry"
     if "\n" in text or "\r" in text:
         return f"{title} must be one line: it contains a line break"
-    if "\t" in text:
+    if "\t" in text and not tabs:
         return f"{title} contains a tab; use spaces"
+    if text != text.strip(" \t"):
+        return f"{title} has leading or trailing spaces or tabs"
     if text != text.strip(" "):
         return f"{title} has leading or trailing spaces"
     return f"'{shown(text)}' is not a valid {title}: {description}"
