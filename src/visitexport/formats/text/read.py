@@ -165,9 +165,7 @@ class _Body:
             holder = next((o for o in reversed(self.lists) if o.node["items"][-1] is item), None)
             column = holder.column if holder is not None else line.column
             self.sub_item(line, item, item["blocks"], sub[0], sub[1], column=column)
-            self.warn(
-                line, f"{shown(sub[1].label)} after {shown(head[-1])} read as a first sub-item on its parent's line"
-            )
+            self.warn(line, _on_parents_line(sub[1].label, head[-1]))
             return n + 1
         self.close()
         chrome = classify.is_chrome(line.content)
@@ -382,8 +380,7 @@ class _Body:
             own = replace(line, trailing="", content=label.label)
             record_layout(item, self.take_blanks(), [own])
             self.sub_item(line, item, [], label.gap, inner, column=column)
-            message = f"{shown(inner.label)} after {shown(label.label)} read as a first sub-item on its parent's line"
-            self.warn(line, message)
+            self.warn(line, _on_parents_line(inner.label, label.label))
             return
         item["gap"] = label.gap
         head, sub = self.split_sub_item(label.text)
@@ -397,10 +394,7 @@ class _Body:
         own = replace(line, trailing="", content=label.label + label.gap + head)
         _Text(item, paragraph, "text", self.take_blanks(), [own], [head]).close()
         self.sub_item(line, item, item["blocks"], gap, sub_label, column=column)
-        self.warn(
-            line,
-            f"{shown(sub_label.label)} after {shown(head[-1])} read as a first sub-item printed on its parent's line",
-        )
+        self.warn(line, _on_parents_line(sub_label.label, head[-1]))
 
     def sub_item(self, line: Line, item: Node, blocks: list[Node], gap: str, label: Label, *, column: int) -> None:
         """A list inside `item` whose first item, `label`, is printed at the end of `line`, after `gap`."""
@@ -459,7 +453,7 @@ class _Body:
                     del lists[depth + 1 :]
                     if label.first and not label.bullet and open_list.node["items"]:
                         lists.pop()
-                        self.warn(line, f"{shown(label.label)}: the numbering starts again, read as a new list")
+                        self.warn(line, f'"{shown(label.label)}": the numbering starts again, read as a new list')
                         return open_list.parent, None
                     return open_list.parent, open_list
             # Another style at the same column nests, unless an empty line parts it from an item
@@ -590,6 +584,10 @@ class _Body:
         self.place(lines[0].column).append(block)
         record_layout(block, self.take_blanks(), lines)
         return end
+
+
+def _on_parents_line(label: str, after: str) -> str:
+    return f'"{shown(label)}" after "{shown(after)}" read as a first sub-item printed on its parent\'s line'
 
 
 # --- ids -----------------------------------------------------------------------------------
