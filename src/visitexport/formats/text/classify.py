@@ -35,7 +35,7 @@ _LABEL = re.compile(
         \(\d{1,3}\) | \d{1,3}\) | \d{1,3}(?:\.\d{1,3})+\.? | \d{1,3}\.(?!\d)
       | \([ivxlcdm]{1,6}\) | \([a-z]\) | [a-z]\)
       | \([IVXLCDM]{1,6}\) | \([A-Z]\)
-      | [IVXLCDM]{1,6}\.(?=[ \t]) | [ivxlcdm]{1,6}\.(?=[ \t]) | [A-Za-z]\.(?=[ \t])
+      | [IVXLCDM]{1,6}\.(?=[ \t]) | [ivxlcdm]{1,6}\.(?=[ \t]) | [A-Za-z]\.(?=[ \t]|[A-Z][a-z])
       | --(?!-) | [BULLETS](?![BULLETS])
     )
     (?P<gap>[ \t]*)
@@ -103,8 +103,10 @@ def label_of(content: str) -> Label | None:
         return None
     if not gap and text and label.endswith(".") and not text[:1].isalpha():
         return None  # "1.5", "2.)"
-    if not gap and text and (label[0].isalpha() or (text[:1].islower() and not bullet)):
-        return None  # "U.S.", "e.g."; "1.text" is prose; "-the" is a dash item
+    if not gap and text and label[0].isalpha() and not (text[:1].isupper() and text[1:2].islower()):
+        return None  # "U.S.", "e.g." (but "A.Opening Session" is labelled)
+    if not gap and text and text[:1].islower() and not bullet:
+        return None  # "1.text" is prose; "-the" is a dash item
     style, number = _style(label)
     return Label(label, gap, text, style, number, bullet)
 
@@ -165,7 +167,9 @@ _SMALL = {
 
 
 def is_title_case(text: str, most: int = 8) -> bool:
-    """A short heading without a label: `Itinerary`, `Main Points of the Talks`, `(Reference)`."""
+    """A short heading without a label: `Itinerary`, `Main Points of the Talks`, `(Reference)`, `Outline:`."""
+    if words(text) <= 3 and text.endswith(":") and "," not in text:
+        text = text[:-1]
     if words(text) > most or (most <= 20 and _SENTENCE_END.search(text)):
         return False
     if text.startswith("(") and text.endswith(")") and words(text) <= 4:
@@ -265,20 +269,27 @@ def is_issuer(text: str) -> bool:
 
 _QUALIFIER = re.compile(
     r"^(?:\((?:[^()]{1,40})\)|\[(?:[^\[\]]{1,40})\]|(?:Provisional|Tentative|Unofficial|Informal) "
-    r"(?:English )?Translation|Press Release|Press Statement|Announcement|Statement|Summary|Outline|"
+    r"(?:English )?Translation|Press Releases?|Press Statement|"
     r"(?:Press Release )?No\.\s?\d[\w/-]*)$",
     re.IGNORECASE,
 )
 
 
+_BREADCRUMB = re.compile(r"^[^>\n]{1,40}(?: > [^>\n]{1,80})+$")
+
+
 def is_qualifier(text: str) -> bool:
-    """A header line such as `(Summary)`, `(Outline)`, `Provisional Translation`, `[Press Release]`."""
+    """A header line such as `(Summary)`, `(Outline)`, `Provisional Translation`, `[Press Release]`, or
+    what a web page printed around the title (`Home > Press Releases > 2004`, `Japanese | Other Languages`)."""
+    if _BREADCRUMB.match(text) or is_chrome(text):
+        return True
     return words(text) <= 5 and bool(_QUALIFIER.match(text)) and parse_date(text.strip("()[]")) is None
 
 
 _CHROME = re.compile(
     r"^[\[(<\-\u2013\u2014\s]*(?:back to (?:index|top|the top|contents|list)|page top|top of (?:the )?page|"
-    r"return to (?:index|top)|go to top|end|the end|related links?|related information|links|print|close)"
+    r"return to (?:index|top)|go to top|end|the end|related links?|related information|links|print|close|"
+    r"japanese|english|other languages|home)"
     r"[\])>\-\u2013\u2014\s]*$",
     re.IGNORECASE,
 )
@@ -300,7 +311,7 @@ def is_link(text: str) -> bool:
     return bool(_LINK.search(text))
 
 
-_FIELD = re.compile(r"^(?P<key>[A-Z][^:\t]{0,40}?)(?P<gap>[ \t]*:[ \t]+)(?P<value>\S.*)$", re.DOTALL)
+_FIELD = re.compile(r"^(?P<key>[A-Z][^:\t]{1,40}?)(?P<gap>[ \t]*:[ \t]+)(?P<value>\S.*)$", re.DOTALL)
 
 
 def is_field(text: str) -> tuple[str, str, str] | None:

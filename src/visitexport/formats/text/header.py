@@ -101,7 +101,7 @@ def title_lines(lines: list[Line], n: int, warnings: list[IngestWarning]) -> lis
         end += 1
     candidates = lines[n + 1 : end]
     after_blank = end >= len(lines) or lines[end].blank or header_kind(lines[end].content, True) is not None
-    if candidates and len(candidates) <= 2 and after_blank and not any(prose(c) for c in [lines[n], *candidates]):
+    if candidates and len(candidates) <= 3 and after_blank and not any(prose(c) for c in [lines[n], *candidates]):
         group += candidates
     elif candidates:
         warnings.append(

@@ -178,7 +178,7 @@ class _Body:
             key, gap, value = fields
             block: Node = {"type": "field", "key": key, "gap": gap}
             self.place(line.column).append(block)
-            _Text(block, block, "value", self.take_blanks(), [line], [value]).close()
+            self.open = _Text(block, block, "value", self.take_blanks(), [line], [value])
             return n + 1
         span = self.plain_heading(n, line)
         if span:
@@ -309,6 +309,8 @@ class _Body:
             return False
         if any(o.column < line.column and not o.floating for o in self.lists):
             return False
+        if not self.blanks and any(o.style == label.style and o.column == line.column for o in self.lists):
+            return False  # the last of a run of items, right under the one before it
         return (self._next_blank(n) or not blank_after) and self._later(n)
 
     def heads_something(self, n: int, line: Line, label: Label) -> bool:
@@ -341,6 +343,9 @@ class _Body:
             self.sections.clear()
         elif style in styles:
             del self.sections[styles.index(style) :]
+        else:
+            while self.sections and self.sections[-1][0] == "":
+                self.sections.pop()  # "1. Ethiopia" after "Itinerary": a numbered section is none of its
         self.lists.clear()
 
     def heading(self, lines: list[Line], label: Label) -> None:
