@@ -184,7 +184,7 @@ def test_layout_cells_say_what_a_bare_cell_would_hide() -> None:
     book = openpyxl.load_workbook(io.BytesIO(dump_xlsx(layout_record())))
 
     def at(header: str, id_: str) -> Any:
-        return cell_of(book, "Document", header, lambda r: r["Id"] == id_).value
+        return cell_of(book, "Body", header, lambda r: r["Id"] == id_).value
 
     assert at("Text", "h1") == "Foreign\nMinister\tLindqvist Visits\nOttawa"  # its line breaks, as printed
     assert at("Layout: Lines", "h1") == '0 trailing=" \\t" ending=cr\n1 indent="    "\n2 indent=""'
@@ -208,16 +208,16 @@ def test_an_edit_to_a_layout_cell_comes_back_as_exactly_that_edit() -> None:
     record = layout_record()
 
     def change(book: Any) -> None:
-        cell_of(book, "Document", "Layout: Gap", lambda r: r["Id"] == "s1").value = '"  "'
+        cell_of(book, "Body", "Layout: Gap", lambda r: r["Id"] == "s1").value = '"  "'
         # LibreOffice turns typed quotes into typographic ones; they are taken for straight ones.
-        lines = cell_of(book, "Document", "Layout: Lines", lambda r: r["Id"] == "p1")
+        lines = cell_of(book, "Body", "Layout: Lines", lambda r: r["Id"] == "p1")
         lines.value = "0 indent=\u201c \u201d\n3 trailing=\u201c\\t\u201d  ending=lf\n\n"
         # A line break typed into a text is a break; Excel on Windows may store it as CR LF.
         cell_of(
-            book, "Document", "Text", lambda r: r["Id"] == "s1.l1.i1.p1"
+            book, "Body", "Text", lambda r: r["Id"] == "s1.l1.i1.p1"
         ).value = "Minister Lindqvist said that both countries\r\nshare a strong interest in Arctic cooperation."
-        cell_of(book, "Document", "Text", lambda r: r["Id"] == "h1").value = "Foreign Minister\tLindqvist Visits Ottawa"
-        cell_of(book, "Document", "Layout: Lines", lambda r: r["Id"] == "h1").value = '0 trailing=" \\t" ending=cr'
+        cell_of(book, "Body", "Text", lambda r: r["Id"] == "h1").value = "Foreign Minister\tLindqvist Visits Ottawa"
+        cell_of(book, "Body", "Layout: Lines", lambda r: r["Id"] == "h1").value = '0 trailing=" \\t" ending=cr'
 
     back = load_xlsx(edited(dump_xlsx(record), change), "edited.xlsx")
     expected = copy.deepcopy(record)
@@ -232,19 +232,19 @@ def test_an_edit_to_a_layout_cell_comes_back_as_exactly_that_edit() -> None:
 
 def test_a_layout_cell_out_of_its_notation_is_named_like_any_other_cell() -> None:
     def change(book: Any) -> None:
-        cell_of(book, "Document", "Layout: Gap", lambda r: r["Id"] == "s1").value = "  "  # no quotes
-        cell_of(book, "Document", "Layout: Lines", lambda r: r["Id"] == "p1").value = 'first indent=""'
-        cell_of(book, "Document", "Layout: Joined", lambda r: r["Id"] == "s1.l1.i2").value = '"  " and more'
-        cell_of(book, "Document", "Layout: Empty lines before", lambda r: r["Id"] == "h2").value = "none"
+        cell_of(book, "Body", "Layout: Gap", lambda r: r["Id"] == "s1").value = "  "  # no quotes
+        cell_of(book, "Body", "Layout: Lines", lambda r: r["Id"] == "p1").value = 'first indent=""'
+        cell_of(book, "Body", "Layout: Joined", lambda r: r["Id"] == "s1.l1.i2").value = '"  " and more'
+        cell_of(book, "Body", "Layout: Empty lines before", lambda r: r["Id"] == "h2").value = "none"
 
     def bad_gap(book: Any) -> None:
-        cell_of(book, "Document", "Layout: Cell gaps", lambda r: r["Id"] == "s1.t1").value = '1 gaps=["|", "x"]'
+        cell_of(book, "Body", "Layout: Cell gaps", lambda r: r["Id"] == "s1.t1").value = '1 gaps=["|", "x"]'
 
     data = edited(dump_xlsx(layout_record()), change)
     book = openpyxl.load_workbook(io.BytesIO(data))
 
     def place(header: str, id_: str) -> str:
-        return f"Document!{cell_of(book, 'Document', header, lambda r: r['Id'] == id_).coordinate}"
+        return f"Body!{cell_of(book, 'Body', header, lambda r: r['Id'] == id_).coordinate}"
 
     found = {p.place: p for p in problems(data)}
     assert found[place("Layout: Gap", "s1")].rule == "xlsx.type"
@@ -261,24 +261,24 @@ def test_a_layout_cell_out_of_its_notation_is_named_like_any_other_cell() -> Non
 
 def test_the_part_of_a_row_is_checked() -> None:
     def change(book: Any) -> None:
-        cell_of(book, "Document", "Part", lambda r: r["Id"] == "p1").value = None
-        cell_of(book, "Document", "Part", lambda r: r["Id"] == "h2").value = "Body"
-        cell_of(book, "Document", "Part", lambda r: r["Id"] == "s1.s1").value = "Footer"
-        cell_of(book, "Document", "Part", lambda r: r["Id"] == "h3").value = "Preface"
+        cell_of(book, "Body", "Part", lambda r: r["Id"] == "p1").value = None
+        cell_of(book, "Body", "Part", lambda r: r["Id"] == "h2").value = "Body"
+        cell_of(book, "Body", "Part", lambda r: r["Id"] == "s1.s1").value = "Footer"
+        cell_of(book, "Body", "Part", lambda r: r["Id"] == "h3").value = "Preface"
 
     data = edited(dump_xlsx(load_json(EXAMPLE)), change)
     found = sorted((p.rule, p.place, p.message) for p in problems(data) if p.rule.startswith("xlsx."))
-    assert ("xlsx.parent", "Document!B5", "the row has no Part (one of Header, Body, Footer)") in found
-    assert ("xlsx.parent", "Document!B3", "a date cannot be in the Body") in found
-    assert ("xlsx.type", "Document!B4", "Part must be one of Header, Body, Footer") in found
-    assert any(place == "Document!B7" and "its parent 's1' is in the Body" in m for _, place, m in found)
+    assert ("xlsx.parent", "Body!B5", "the row has no Part (one of Header, Body, Footer)") in found
+    assert ("xlsx.parent", "Body!B3", "a date cannot be in the Body") in found
+    assert ("xlsx.type", "Body!B4", "Part must be one of Header, Body, Footer") in found
+    assert any(place == "Body!B7" and "its parent 's1' is in the Body" in m for _, place, m in found)
 
 
 def test_an_empty_part_on_a_nested_row_is_its_parent_s() -> None:
     record = load_json(EXAMPLE)
 
     def change(book: Any) -> None:
-        for row in book["Document"].iter_rows(min_row=2):
+        for row in book["Body"].iter_rows(min_row=2):
             if row[2].value is not None:  # a Parent: a nested row
                 row[1].value = None
 
@@ -567,7 +567,7 @@ def test_layout_pleasant_to_use() -> None:
     assert printed.value == "by the end of the year"
     # Release text: header, body and footer in reading order; parent, depth, kind, label, text indented
     # by depth (left-aligned, or LibreOffice shows no indent); then the layout, which a reader may ignore.
-    headers, rows = rows_of(book, "Document")
+    headers, rows = rows_of(book, "Body")
     assert headers == [
         "#", "Part", "Parent", "Depth", "Type", "Id", "Label", "Header rows", "Key", "Text",
         "Layout: Empty lines before", "Layout: Gap", "Layout: Joined", "Layout: Style", "Layout: Label alone",
@@ -577,7 +577,7 @@ def test_layout_pleasant_to_use() -> None:
     assert [r[4] for r in rows][:4] == ["title", "date", "issuer", "paragraph"]
     assert {r[1] for r in rows[:3]} == {"Header"}
     assert rows[-1][1] == "Footer"
-    text = cell_of(book, "Document", "Text", lambda r: r["Id"] == "s1.s1.l1.i1.p1")
+    text = cell_of(book, "Body", "Text", lambda r: r["Id"] == "s1.s1.l1.i1.p1")
     assert text.alignment.indent == 4
     assert text.alignment.horizontal == "left"
     assert text.alignment.wrap_text
@@ -627,7 +627,7 @@ def test_sorted_reordered_and_restyled_workbook_imports_to_the_same_record() -> 
     record = load_json(EXAMPLE)
 
     def person_edits(book: Any) -> None:
-        for name in ("People", "Outcomes", "Document", "Participants", "Engagements"):
+        for name in ("People", "Outcomes", "Body", "Participants", "Engagements"):
             ws = book[name]
             rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
             rows.sort(key=lambda r: str(r[2]), reverse=True)  # sort by the third column, descending
@@ -642,7 +642,7 @@ def test_sorted_reordered_and_restyled_workbook_imports_to_the_same_record() -> 
             ws.auto_filter.ref = None
             ws["C2"].font = Font(name="Comic Sans MS", color="FF0000", italic=True)
             ws["D3"].fill = PatternFill("solid", fgColor="FFFF00")
-        book.move_sheet("Document", offset=5)
+        book.move_sheet("Body", offset=5)
         book.active = 3
 
     assert load_xlsx(edited(dump_xlsx(record), person_edits), "sorted.xlsx") == record
@@ -755,12 +755,12 @@ def test_missing_sheets_and_columns_are_problems_not_silent_losses() -> None:
 def test_parents_that_do_not_resolve_are_named() -> None:
     def change(book: Any) -> None:
         cell_of(book, "Titles", "Person", lambda r: r["Person"] == "putin").value = "nobody"
-        cell_of(book, "Document", "Parent", lambda r: r["Id"] == "s1.s1").value = "s1.s1"  # its own parent: a loop
+        cell_of(book, "Body", "Parent", lambda r: r["Id"] == "s1.s1").value = "s1.s1"  # its own parent: a loop
 
     found = problems(edited(dump_xlsx(load_json(EXAMPLE)), change))
     messages = {p.place.split("!")[0]: p.message for p in found if p.rule == "xlsx.parent"}
     assert "'nobody' is not on sheet 'People'" in messages["Titles"]
-    assert "loop" in messages["Document"]
+    assert "loop" in messages["Body"]
 
 
 def test_libreoffice_style_boolean_formulas_are_constants_not_formulas() -> None:
@@ -959,7 +959,7 @@ def test_parents_nested_deeper_than_records_may_are_refused_not_a_crash() -> Non
     record = load_json(EXAMPLE)
 
     def chain(book: Any) -> None:
-        ws = book["Document"]
+        ws = book["Body"]
         headers = [c.value for c in ws[1]]
         for n in range(300):
             row = dict.fromkeys(headers)
@@ -975,31 +975,31 @@ def test_parents_nested_deeper_than_records_may_are_refused_not_a_crash() -> Non
 def test_problems_name_the_cell_of_the_column_they_concern() -> None:
     def change(book: Any) -> None:
         cell_of(book, "Titles", "Person", lambda r: r["#"] == 2).value = None
-        cell_of(book, "Document", "Type", lambda r: r["Id"] == "p1").value = None
-        document = book["Document"]
+        cell_of(book, "Body", "Type", lambda r: r["Id"] == "p1").value = None
+        document = book["Body"]
         for row in document.iter_rows():  # Parent moved to where Header rows was
             row[2].value, row[7].value = row[7].value, row[2].value
-        cell_of(book, "Document", "Parent", lambda r: r["Id"] == "s1.s1").value = "nowhere"
+        cell_of(book, "Body", "Parent", lambda r: r["Id"] == "s1.s1").value = "nowhere"
 
     found = problems(edited(dump_xlsx(load_json(EXAMPLE)), change))
     kinds = "title, qualifier, date, issuer, section, paragraph, list, table, field, item"
     assert [(p.rule, p.place, p.message) for p in found] == [
-        ("xlsx.type", "Document!E5", f"Type must be one of {kinds}"),
+        ("xlsx.type", "Body!E5", f"Type must be one of {kinds}"),
         ("xlsx.parent", "Titles!B3", "the row has no Person"),
-        ("xlsx.parent", "Document!H7", "Parent 'nowhere' is not the id of a row on this sheet"),
+        ("xlsx.parent", "Body!H7", "Parent 'nowhere' is not the id of a row on this sheet"),
     ]
 
 
 def test_formulas_are_refused_in_every_column() -> None:
     def change(book: Any) -> None:
         cell_of(book, "Record", "Description", lambda r: r["Field"] == "Record id").value = "=1+1"
-        cell_of(book, "Document", "Depth", lambda r: r["Id"] == "p1").value = "=0"
+        cell_of(book, "Body", "Depth", lambda r: r["Id"] == "p1").value = "=0"
         cell_of(book, "People", "#", lambda r: r["Id"] == "kono").value = "=1"
 
     found = problems(edited(dump_xlsx(load_json(EXAMPLE)), change))
     assert {(p.rule, p.place) for p in found} == {
         ("xlsx.formula", "Record!C3"),
-        ("xlsx.formula", "Document!D5"),
+        ("xlsx.formula", "Body!D5"),
         ("xlsx.formula", "People!A2"),
     }
 

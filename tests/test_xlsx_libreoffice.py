@@ -3,7 +3,7 @@
 LibreOffice converts every sheet of every generated workbook to CSV; the
 values must be the ones written. It also re-saves the seed's workbook (and
 one full of layout trivia) as .xlsx, which must import to the identical
-record, and prints the Document sheet to PDF, where the texts must stand
+record, and prints the Body sheet to PDF, where the texts must stand
 indented by their depth.
 
 Locally the tests skip when LibreOffice is not installed (saying so); CI
@@ -165,9 +165,9 @@ def test_the_document_sheet_shows_its_depth_as_indentation(tmp_path: Path) -> No
     program = soffice()
     book = openpyxl.load_workbook(io.BytesIO(dump_xlsx(load_json(EXAMPLE))))
     for name in book.sheetnames:
-        if name != "Document":
+        if name != "Body":
             del book[name]
-    sheet = book["Document"]
+    sheet = book["Body"]
     headers = [c.value for c in sheet[1]]
     text, depth = headers.index("Text"), headers.index("Depth")
     depths = []

@@ -22,7 +22,7 @@ Layout contract (the README describes it for people):
   the ``Text`` column.
 - An object outside any row holding several arrays of rows, one of them a
   tree of blocks (the document: ``header``, ``body``, ``footer``), puts them
-  all on one tree sheet named by the object's title (``Document``), in the
+  all on one tree sheet named after the tree (``Body``), in the
   object's order, so the release reads top to bottom on one sheet; ``Part``
   names the array a row belongs to (``Header``, ``Body``, ``Footer``). Items
   of such an array that are plain objects with an enumerated property of the
@@ -306,8 +306,13 @@ def build_layout(root: ObjectNode) -> Layout:
         return tuple(item.branches)
 
     def parts_sheet(title: str, description: str, path: tuple[str, ...], arrays: list[Field]) -> None:
-        """One sheet for several arrays of rows of one object, a tree of blocks among them."""
-        sheet = Sheet(sheet_name(title, None), title, description)
+        """One sheet for several arrays of rows of one object, a tree of blocks among them.
+
+        It is named after the tree (the document's ``Body``): the sheet people know the release
+        by keeps its name, now with the header above the body and the footer below it.
+        """
+        tree = next(f for f in arrays if isinstance(f.node, ArrayNode) and isinstance(f.node.item, ChoiceNode))
+        sheet = Sheet(sheet_name(tree.title, None), title, description)
         result.sheets.append(sheet)
         choice = next(
             f.node.item for f in arrays if isinstance(f.node, ArrayNode) and isinstance(f.node.item, ChoiceNode)
