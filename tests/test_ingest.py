@@ -356,7 +356,7 @@ def _texts(draw: st.DrawFn) -> str:
 
 def _exact(text: str) -> None:
     data = text.encode("utf-8")
-    if not text.strip(" \t\r\n\ufeff"):
+    if not text.strip(" \t\r\n\ufeff\u00a0\u3000"):
         # Only texts that are no release at all are refused: nothing but white space.
         with pytest.raises(InvalidRecordError, match="empty"):
             _ingest(data)

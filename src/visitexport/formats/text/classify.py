@@ -38,7 +38,7 @@ _LABEL = re.compile(
       | [IVXLCDM]{1,6}\.(?=[ \t]) | [ivxlcdm]{1,6}\.(?=[ \t]) | [A-Za-z]\.(?=[ \t]|[A-Z][a-z])
       | --(?!-) | [BULLETS](?![BULLETS])
     )
-    (?P<gap>[ \t]*)
+    (?P<gap>[ \t\u00a0\u3000]*)
     (?P<text>.*)
     """.replace("BULLETS", re.escape(_BULLETS)),
     re.DOTALL,
@@ -58,6 +58,13 @@ class Label:
     number: str  # its number or letter ("iv" for "(iv)"), empty for a bullet
     bullet: bool
 
+    def follows(self, before: str) -> bool:
+        """Whether this label comes right after the label `before` in its sequence ("(c)" after "(b)")."""
+        found = label_of(before + " x")
+        if found is None or not self.number or not found.number:
+            return False
+        return _ordinal(self.number, self.style) == _ordinal(found.number, self.style) + 1
+
     @property
     def first(self) -> bool:
         """The first of its sequence ("1.", "(a)", "i."): where a numbering starts again."""
@@ -74,6 +81,19 @@ class Label:
         """The same label read as a roman number (the "V." after "IV.")."""
         style = self.label.replace(self.number, "i" if self.number.islower() else "I")
         return replace(self, style=style)
+
+
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+
+
+def _ordinal(number: str, style: str) -> int:
+    """The place of a label's number in its sequence: 3 for "3", "c" or "iii"."""
+    if number.isdigit():
+        return int(number)
+    if ("i" in style or "I" in style) and _ROMAN.match(number):
+        values = [_ROMAN_VALUES[ch] for ch in number.lower()]
+        return sum(-v if n + 1 < len(values) and v < values[n + 1] else v for n, v in enumerate(values))
+    return ord(number.lower()[0]) - ord("a") + 1 if number.isalpha() else -1
 
 
 def _style(label: str) -> tuple[str, str]:
@@ -118,7 +138,7 @@ def words(text: str) -> int:
 _SENTENCE_END = re.compile(r"[.!?:;,\u3002](?:[\"'\u201d\u2019)\]]*)$")
 
 
-_PARAGRAPH_END = re.compile(r"[.!?:;\u3002](?:[\"'\u201d\u2019)\]]*)$")
+_PARAGRAPH_END = re.compile(r"[.!?:\u3002](?:[\"'\u201d\u2019)\]]*)$")
 
 
 def ends_paragraph(text: str) -> bool:
@@ -319,10 +339,12 @@ def is_field(text: str) -> tuple[str, str, str] | None:
     match = _FIELD.match(text)
     if match is None:
         return None
-    key = match.group("key")
+    key, value = match.group("key"), match.group("value")
     if words(key) > 4 or _SENTENCE_END.search(key) or key.startswith(("http", "Https")) or "(" in key:
         return None
-    return key, match.group("gap"), match.group("value")
+    if value[:1] in "\"\u201c\u2018'" or re.search(r"\b(?:said|stated|noted|added|replied|says)$", key):
+        return None  # 'President Barroso said: "Europe ..."' is a sentence quoting someone
+    return key, match.group("gap"), value
 
 
 _RULE = re.compile(r"^[|+:\- =_]*[-=_]{3,}[|+:\- =_]*$")

@@ -118,23 +118,40 @@ def title_lines(lines: list[Line], n: int, warnings: list[IngestWarning]) -> lis
 
 def goes_on(text: str) -> bool:
     """A title line that stops mid-phrase ("... of the Ministry of Foreign Affairs,"): the next line is more of it."""
-    last = text.rsplit(maxsplit=1)[-1].lower()
-    return text.endswith((",", "-", "\u2013")) or last in {
-        "of",
-        "by",
-        "and",
-        "the",
-        "to",
-        "on",
-        "for",
-        "in",
-        "with",
-        "at",
-    }
+    last = _last_word(text)
+    return (
+        text.endswith((",", "-", "\u2013"))
+        or last in _ABBREVIATIONS
+        or last
+        in {
+            "of",
+            "by",
+            "and",
+            "the",
+            "to",
+            "on",
+            "for",
+            "in",
+            "with",
+            "at",
+        }
+    )
+
+
+#: Words that end with a full stop without ending a sentence.
+_ABBREVIATIONS = {"mr.", "mrs.", "ms.", "dr.", "h.e.", "st.", "no.", "prof.", "gen.", "lt.", "hon.", "rev."}
+
+
+def _last_word(text: str) -> str:
+    # A text of characters Python counts as white space (U+0085) has no words.
+    words = text.split()
+    return words[-1].lower() if words else ""
 
 
 def prose(line: Line) -> bool:
-    return line.content.endswith(".") or classify.words(line.content) > 30
+    last = _last_word(line.content)
+    ends = line.content.endswith(".") and last not in _ABBREVIATIONS
+    return ends or classify.words(line.content) > 30
 
 
 def footer_start(lines: list[Line], start: int) -> int:

@@ -21,12 +21,15 @@ from visitexport.formats.text.render import CONTROL_PICTURES
 from visitexport.limits import MAX_TEXT_BYTES, RAISE_HINT
 from visitexport.problems import Problem, shown
 
-__all__ = ["MAX_LINE", "Line", "Text", "decode", "no_release", "split"]
+__all__ = ["MAX_LINE", "WHITE", "Line", "Text", "decode", "no_release", "split"]
 
 #: The longest line kept: one spreadsheet cell.
 MAX_LINE = 32_767
 _ENDING = re.compile(r"\r\n|\n|\r")
-_EDGE = re.compile(r"^([ \t]*)(.*?)([ \t]*)$", re.DOTALL)
+#: What indents a line, ends it, or stands between a label and its text: spaces and tabs, and the
+#: no-break and ideographic spaces that text pasted from web pages and Japanese editors carries.
+WHITE = " \t\u00a0\u3000"
+_EDGE = re.compile(f"^([{WHITE}]*)(.*?)([{WHITE}]*)$", re.DOTALL)
 _CONTROLS = re.compile("[" + "".join(CONTROL_PICTURES) + "]")
 _PICTURES = re.compile("[\u2400-\u241f]")
 _NONCHARACTERS = re.compile("[\ufffe\uffff]")

@@ -16,6 +16,7 @@ a sub-item printed on its parent's line...) are warnings naming the line.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -436,6 +437,20 @@ class _Body:
         while lists and lists[-1].floating:
             lists.pop()
         text_column = column + len(label.label) + len(label.gap)
+        # "(c)" right after "(b)", however its indentation was typed: the same list (when no list
+        # stands at this very column, and the nearest of those it could continue).
+        near = [
+            depth
+            for depth, same in enumerate(lists)
+            if same.style == label.style
+            and abs(same.column - column) <= _SLOPPY
+            and same.node["items"]
+            and label.follows(same.node["items"][-1]["label"])
+        ]
+        if near and all(o.column != column for o in lists):
+            depth = min(near, key=lambda d: abs(lists[d].column - column))
+            del lists[depth + 1 :]
+            return lists[depth].parent, lists[depth]
         for depth in range(len(lists) - 1, -1, -1):
             # Right-aligned labels (" I.", "II.", "XIV."): the text lines up, the labels do not.
             same = lists[depth]
@@ -494,9 +509,28 @@ class _Body:
                 return 2
         return 1 if self.plain_heading_line(n, line) else 0
 
+    def heads_structure(self, n: int, text: str) -> bool:
+        """A short line in sentence case ("Hardware shop") over a list, a table or key/value lines, or
+        one of a few words over a paragraph; "(Reference) Economic Partnership ..." too."""
+        if _NOTE_HEADING.match(text) and classify.words(text) <= 12 and not classify.ends_paragraph(text):
+            return True
+        if classify.words(text) > 5 or classify.ends_paragraph(text) or not text[:1].isupper():
+            return False
+        below = self.texts[n + 1]
+        if below >= len(self.lines) or below == n + 1:
+            return False
+        under = self.lines[below].content
+        structure = (
+            classify.label_of(under) is not None
+            or classify.is_field(under) is not None
+            or self.table_at(below) is not None
+        )
+        few = classify.words(text) <= 4 and not any(ch.isdigit() for ch in text) and "," not in text
+        return structure or (few and classify.ends_paragraph(under))
+
     def plain_heading_line(self, n: int, line: Line) -> bool:
         text = line.content
-        if not classify.is_title_case(text):
+        if not classify.is_title_case(text) and not self.heads_structure(n, text):
             return False
         if classify.is_chrome(text) and not classify.is_related(text):
             return False  # "(End)" heads nothing
@@ -589,6 +623,11 @@ class _Body:
         self.place(lines[0].column).append(block)
         record_layout(block, self.take_blanks(), lines)
         return end
+
+
+_NOTE_HEADING = re.compile(r"^[(\[](?:Reference|References|Note|Notes|Attachment|Annex|Appendix)[)\]]\s")
+#: How far an item's indentation may stray from its list's and still continue its numbering.
+_SLOPPY = 8
 
 
 def _on_parents_line(label: str, after: str) -> str:
