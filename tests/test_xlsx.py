@@ -982,7 +982,7 @@ def test_problems_name_the_cell_of_the_column_they_concern() -> None:
         cell_of(book, "Body", "Parent", lambda r: r["Id"] == "s1.s1").value = "nowhere"
 
     found = problems(edited(dump_xlsx(load_json(EXAMPLE)), change))
-    kinds = "title, qualifier, date, issuer, section, paragraph, list, table, field, item"
+    kinds = "title, qualifier, date, issuer, chrome, section, paragraph, list, table, field, item"
     assert [(p.rule, p.place, p.message) for p in found] == [
         ("xlsx.type", "Body!E5", f"Type must be one of {kinds}"),
         ("xlsx.parent", "Titles!B3", "the row has no Person"),

@@ -19,6 +19,7 @@ __all__ = [
     "is_field",
     "is_issuer",
     "is_link",
+    "is_page_chrome",
     "is_qualifier",
     "is_rule",
     "is_sentence",
@@ -298,11 +299,13 @@ _QUALIFIER = re.compile(
 _BREADCRUMB = re.compile(r"^[^>\n]{1,40}(?: > [^>\n]{1,80})+$")
 
 
+def is_page_chrome(text: str) -> bool:
+    """What a web page printed around a title: `Home > Press Releases > 2004`, `Japanese | Other Languages`."""
+    return bool(_BREADCRUMB.match(text)) or is_chrome(text)
+
+
 def is_qualifier(text: str) -> bool:
-    """A header line such as `(Summary)`, `(Outline)`, `Provisional Translation`, `[Press Release]`, or
-    what a web page printed around the title (`Home > Press Releases > 2004`, `Japanese | Other Languages`)."""
-    if _BREADCRUMB.match(text) or is_chrome(text):
-        return True
+    """A header line such as `(Summary)`, `(Outline)`, `Provisional Translation`, `[Press Release]`."""
     return words(text) <= 5 and bool(_QUALIFIER.match(text)) and parse_date(text.strip("()[]")) is None
 
 

@@ -82,6 +82,8 @@ def read_header(lines: list[Line], warnings: list[IngestWarning]) -> tuple[list[
 def header_kind(text: str, title_seen: bool) -> str | None:
     if classify.parse_date(text) is not None:
         return "date"
+    if classify.is_page_chrome(text):
+        return "chrome"
     if classify.is_qualifier(text):
         return "qualifier"
     if title_seen and classify.is_issuer(text):

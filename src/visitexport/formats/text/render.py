@@ -7,7 +7,7 @@ record is the default, so a record stores only where the text differs:
 
 - parts are separated by one empty line (``blank_lines`` says otherwise);
   none between list items, between consecutive key/value lines, between the
-  date and issuer lines, or before a list or block that follows its item's
+  date and issuer lines, between lines of page chrome above the title, or before a list or block that follows its item's
   label line; the text ends with none (``layout.blank_lines``);
 - a header line and a block in the body, a section or the footer start at
   column 0; a list that is not inside another at ``layout.first_indent``;
@@ -171,7 +171,8 @@ class _Renderer:
     def document(self, doc: Node) -> None:
         previous = None
         for n, line in enumerate(doc["header"]):
-            blanks = 0 if n == 0 or {previous, line["type"]} == {"date", "issuer"} else 1
+            pair = {previous, line["type"]}
+            blanks = 0 if n == 0 or pair in ({"date", "issuer"}, {"chrome"}) else 1
             self.part(line, split_breaks(line["text"], line.get("breaks")), 0, 0, blanks)
             previous = line["type"]
         self.blocks(doc.get("body", []), 0, 1)
