@@ -411,8 +411,21 @@ def test_pruning_leaves_a_document_that_renders_the_same() -> None:
         (b"T\n\n" + b"x" * 40_000 + b"\n", "32,767", 3),
         (b"T\n\nA\xef\xbf\xbeB\n", "U+FFFE", 3),
         (b"T\n\nA \xe2\x90\x8c and a \x0c\n", "control pictures", 3),
+        (b"T\n" + b"- x\n" * 100_000, "100,000", 0),
     ],
-    ids=["empty", "blank", "binary", "latin-1", "csv", "html", "json", "long-line", "noncharacter", "pictures"],
+    ids=[
+        "empty",
+        "blank",
+        "binary",
+        "latin-1",
+        "csv",
+        "html",
+        "json",
+        "long-line",
+        "noncharacter",
+        "pictures",
+        "too-many-lines",
+    ],
 )
 def test_bad_input_is_refused_naming_the_line(data: bytes, words: str, line: int) -> None:
     with pytest.raises(InvalidRecordError) as caught:

@@ -266,6 +266,8 @@ def test_the_readme_lists_every_size_rule_and_the_setting() -> None:
     "name",
     [
         "MAX_RECORD_BYTES",
+        "MAX_TEXT_BYTES",
+        "MAX_TEXT_LINES",
         "MAX_VALUES",
         "MAX_ITEMS",
         "MAX_ROWS",

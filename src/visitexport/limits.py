@@ -40,6 +40,7 @@ __all__ = [
     "MAX_ROWS",
     "MAX_SHEET_BYTES",
     "MAX_TEXT_BYTES",
+    "MAX_TEXT_LINES",
     "MAX_VALUES",
     "MAX_XML_BYTES",
     "MAX_XML_CHILDREN",
@@ -128,6 +129,9 @@ _FRAME_CELLS = 20_000 + MAX_ITEMS
 MAX_JSON_BYTES = MAX_RECORD_BYTES + MIB
 #: A release's plain text: its record holds every byte of it, and more besides.
 MAX_TEXT_BYTES = MAX_RECORD_BYTES
+#: Lines of a release's text: a line is a part of the record, and every part several values, so
+#: a text of more lines than the record holds values is refused before it is read (1,300 seeds).
+MAX_TEXT_LINES = MAX_VALUES
 #: Every value is at most one element (an empty list or object none).
 MAX_XML_ELEMENTS = MAX_VALUES
 #: An element's children: the items of a list, or an object's fields (far fewer).

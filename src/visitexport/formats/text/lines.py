@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from visitexport.errors import InvalidRecordError
 from visitexport.formats import is_html
 from visitexport.formats.text.render import CONTROL_PICTURES
-from visitexport.limits import MAX_TEXT_BYTES, RAISE_HINT
+from visitexport.limits import MAX_TEXT_BYTES, MAX_TEXT_LINES, RAISE_HINT
 from visitexport.problems import Problem, shown
 
 __all__ = ["MAX_LINE", "WHITE", "Line", "Text", "decode", "no_release", "split"]
@@ -194,6 +194,12 @@ def split(text: str, bom: bool, source: str) -> Text:
     if found := _NONCHARACTERS.search(text):
         line, column = _place(text, found.start())
         raise _refuse(source, f"U+{ord(found.group()):04X} is not a character any record can hold", line, column)
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if breaks >= MAX_TEXT_LINES:
+        message = (
+            f"the text has {breaks + 1:,} lines; a release's record holds at most {MAX_TEXT_LINES:,}; {RAISE_HINT}"
+        )
+        raise _refuse(source, message)
     original = ("\ufeff" if bom else "") + text
     controls = False
     if found := _CONTROLS.search(text):

@@ -477,9 +477,13 @@ class _Body:
                         return open_list.parent, None
                     return open_list.parent, open_list
             # Another style at the same column nests, unless an empty line parts it from an item
-            # that ended its sentence: then it is a list of its own beside it (a note after the list).
+            # that ended its sentence or its deeper sub-items: then it is a list of its own beside
+            # it (a note after the list).
             last = lists[-1].node["items"][-1].get("blocks", [])
-            ended = bool(last) and last[-1]["type"] == "paragraph" and not last[-1]["text"].endswith(":")
+            ended = bool(last) and (
+                last[-1]["type"] == "list"  # its own sub-items, indented deeper, are done
+                or (last[-1]["type"] == "paragraph" and not last[-1]["text"].endswith(":"))
+            )
             if self.blanks and ended and len(lists) == 1:
                 return lists.pop().parent, None
         if lists:
@@ -731,10 +735,7 @@ class Reading:
 def read_document(text: Text) -> Reading:
     """The document layer of a decoded text, and the warnings about its structure."""
     warnings: list[IngestWarning] = []
-    lines = list(text.lines)
-    end_blanks: list[Line] = []
-    while lines and lines[-1].blank:
-        end_blanks.insert(0, lines.pop())
+    lines, end_blanks = _trailing_blanks(text.lines)
     header, start = read_header(lines, warnings)
     numbers = [line.number for line in lines if not line.blank]
     header_lines = _header_lines(header, lines)
@@ -742,8 +743,8 @@ def read_document(text: Text) -> Reading:
     footer_at = footer_start(lines, start)
     body_lines, footer_lines = lines[start:footer_at], lines[footer_at:]
     # The footer's first empty lines stand before its first block: they are read with it.
-    while body_lines and body_lines[-1].blank:
-        footer_lines.insert(0, body_lines.pop())
+    body_lines, moved = _trailing_blanks(body_lines)
+    footer_lines = moved + footer_lines
     doc: Node = {"header": header}
     body = _Body(body_lines, warnings, wrap).read()
     if body:
@@ -784,12 +785,17 @@ def _finish(doc: Node) -> str:
     return rendered
 
 
+def _trailing_blanks(lines: list[Line]) -> tuple[list[Line], list[Line]]:
+    """`lines` without the empty lines that end them, and those empty lines."""
+    end = len(lines)
+    while end and lines[end - 1].blank:
+        end -= 1
+    return lines[:end], lines[end:]
+
+
 def _plain(text: Text) -> Node:
     """The safe reading: the first line the title, every other line a paragraph of its own."""
-    lines = list(text.lines)
-    end_blanks: list[Line] = []
-    while lines and lines[-1].blank:
-        end_blanks.insert(0, lines.pop())
+    lines, end_blanks = _trailing_blanks(text.lines)
     start = first_text(lines, 0, len(lines))
     title: Node = {"type": "title", "text": lines[start].content}
     record_layout(title, lines[:start], [lines[start]])
