@@ -26,6 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "visitexport.files": {"visitexport.errors"},
     "visitexport.schema": {"visitexport.errors", "visitexport.limits", "visitexport.problems"},
     "visitexport.dates": set(),
+    "visitexport.breaks": set(),
     "visitexport.rules": {"visitexport.dates", "visitexport.limits", "visitexport.problems", "visitexport.schema"},
     # JSON is the hub: the record is JSON, so validation knows how JSON text is read and located.
     "visitexport.validation": {
@@ -41,8 +42,13 @@ ALLOWED: dict[str, set[str]] = {
     "visitexport.formats.json": {"visitexport.errors", "visitexport.limits", "visitexport.problems"},
     "visitexport.formats.xml": {"visitexport.errors", "visitexport.limits", "visitexport.problems"},
     # The text format reads a release: it asks the registry what a web page looks like.
-    "visitexport.formats.text": {"visitexport.errors", "visitexport.limits", "visitexport.problems"},
-    "visitexport.formats.tabular": {"visitexport.problems"},
+    "visitexport.formats.text": {
+        "visitexport.breaks",
+        "visitexport.errors",
+        "visitexport.limits",
+        "visitexport.problems",
+    },
+    "visitexport.formats.tabular": {"visitexport.breaks", "visitexport.problems"},
     "visitexport.formats.xlsx": {
         "visitexport.errors",
         "visitexport.formats.tabular",

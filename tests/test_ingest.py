@@ -545,3 +545,23 @@ def test_text_in_another_encoding_is_read_with_encoding(tmp_path: Path) -> None:
 def test_an_ingested_release_goes_through_xml_unchanged(path: Path) -> None:
     record = _ingest(path.read_bytes(), str(path)).record
     assert visitexport.load_xml(visitexport.dump_xml(record)) == record
+
+
+def test_a_structure_that_does_not_render_back_falls_back_to_one_paragraph_per_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from visitexport.formats.text import read
+
+    original = read._Body.read
+
+    def losing_a_block(self: Any) -> list[dict[str, Any]]:
+        return original(self)[:-1]  # a reader bug: the text would not come back
+
+    monkeypatch.setattr(read._Body, "read", losing_a_block)
+    text = b"\nT\n\n1. One.\n\n  - two\n\nThree.\n"
+    ingested = _ingest(text)
+    assert render_text(ingested.record).encode() == text
+    assert [str(w) for w in ingested.warnings] == [
+        "line 2: the layout could not be kept as structure: every line is kept as a paragraph"
+    ]
+    assert [b["type"] for b in ingested.record["document"]["body"]] == ["paragraph"] * 3

@@ -32,6 +32,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from visitexport import breaks as breaks_of
+
 __all__ = [
     "NotationError",
     "join_breaks",
@@ -53,8 +55,6 @@ _WORD = re.compile(r"[A-Za-z0-9_.+-]+")
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
 _NUMBER = re.compile(r"-?[0-9]+")
 _BLANK = " \t"
-_NOT_SPACE = re.compile(r"[^ \n]+")
-_BREAK = re.compile(r"\n")
 _LIST_WORD = re.compile(r"[^\s,\]]+")
 _FIRST = re.compile(r"[ \t]*([0-9]+)(?=[ \t]|$)")
 _GAP = re.compile(r"[ \t]*")
@@ -232,25 +232,9 @@ def read_entries(text: str, keys: list[str]) -> list[dict[str, Any]]:
 
 def split_breaks(text: str, breaks: list[int] | None) -> str:
     """`text` with its spaces numbered in `breaks` (from 1) turned into line breaks."""
-    if not breaks:
-        return text
-    wanted = set(breaks)
-    out = list(text)
-    count = 0
-    for at, char in enumerate(out):
-        if char == " ":
-            count += 1
-            if count in wanted:
-                out[at] = "\n"
-    return "".join(out)
+    return "\n".join(breaks_of.split(text, breaks))
 
 
 def join_breaks(text: str) -> tuple[str, list[int]]:
     """The text of a cell with line breaks, and which of its spaces (from 1) the breaks were."""
-    text = text.replace("\r\n", "\n")
-    if "\n" not in text:
-        return text, []
-    # Only the spaces and the breaks, in order: the nth of them is the text's nth space.
-    marks = _NOT_SPACE.sub("", text)
-    breaks = [found.start() + 1 for found in _BREAK.finditer(marks)]
-    return text.replace("\n", " "), breaks
+    return breaks_of.join(text.replace("\r\n", "\n").split("\n"))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from visitexport.breaks import join
 from visitexport.formats.text import classify
 from visitexport.formats.text.lines import Line
-from visitexport.formats.text.parts import Node, join_lines, quote, record_layout
+from visitexport.formats.text.parts import Node, quote, record_layout
 from visitexport.formats.text.result import IngestWarning
 
 __all__ = ["first_text", "footer_start", "read_header", "wrap_width"]
@@ -65,7 +66,7 @@ def read_header(lines: list[Line], warnings: list[IngestWarning]) -> tuple[list[
             ):
                 group.append(following)
         node: Node = {"type": kind}
-        text, breaks = join_lines([g.content for g in group])
+        text, breaks = join([g.content for g in group])
         node["text"] = text
         if breaks:
             node["breaks"] = breaks

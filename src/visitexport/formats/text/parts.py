@@ -11,7 +11,7 @@ from typing import Any
 from visitexport.formats.text.lines import Line
 from visitexport.problems import shown
 
-__all__ = ["QUOTE_LENGTH", "Node", "join_lines", "quote", "record_layout"]
+__all__ = ["QUOTE_LENGTH", "Node", "quote", "record_layout"]
 
 Node = dict[str, Any]
 
@@ -39,13 +39,3 @@ def record_layout(node: Node, blanks: list[Line], lines: list[Line], joined: boo
         overrides.append(over)
     if overrides:
         node["lines"] = overrides
-
-
-def join_lines(pieces: list[str]) -> tuple[str, list[int]]:
-    """One text from its printed lines, and which of its spaces were line breaks."""
-    breaks: list[int] = []
-    spaces = 0
-    for piece in pieces[:-1]:
-        spaces += piece.count(" ") + 1
-        breaks.append(spaces)
-    return " ".join(pieces), breaks

@@ -20,11 +20,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from visitexport.breaks import join
 from visitexport.formats.text import classify
 from visitexport.formats.text.classify import Label
 from visitexport.formats.text.header import first_text, footer_start, read_header, wrap_width
 from visitexport.formats.text.lines import Line, Text
-from visitexport.formats.text.parts import Node, join_lines, quote, record_layout
+from visitexport.formats.text.parts import Node, quote, record_layout
 from visitexport.formats.text.render import INLINE, render_document
 from visitexport.formats.text.result import IngestWarning
 from visitexport.formats.text.tables import (
@@ -37,7 +38,7 @@ from visitexport.formats.text.tables import (
 )
 from visitexport.problems import shown
 
-__all__ = ["IngestWarning", "Reading", "assign_ids", "read_document"]
+__all__ = ["Reading", "assign_ids", "read_document"]
 
 
 @dataclass
@@ -53,7 +54,7 @@ class _Text:
     joined: bool = False
 
     def close(self) -> None:
-        text, breaks = join_lines(self.pieces)
+        text, breaks = join(self.pieces)
         self.holder[self.key] = text
         if breaks:
             self.holder["breaks"] = breaks
@@ -187,7 +188,7 @@ class _Body:
             section: Node = {"type": "section"}
             self.container().append(section)
             self.sections.append(("", section))
-            text, breaks = join_lines([x.content for x in self.lines[n : n + span]])
+            text, breaks = join([x.content for x in self.lines[n : n + span]])
             section["heading"] = text
             if breaks:
                 section["breaks"] = breaks
@@ -355,7 +356,7 @@ class _Body:
         self.container().append(section)
         self.sections.append((label.style, section))
         self.heading_styles.add(label.style)
-        text, breaks = join_lines([label.text, *(line.content for line in lines[1:])])
+        text, breaks = join([label.text, *(line.content for line in lines[1:])])
         section["heading"] = text
         if breaks:
             section["breaks"] = breaks
@@ -737,7 +738,6 @@ def read_document(text: Text) -> Reading:
     warnings: list[IngestWarning] = []
     lines, end_blanks = _trailing_blanks(text.lines)
     header, start = read_header(lines, warnings)
-    numbers = [line.number for line in lines if not line.blank]
     header_lines = _header_lines(header, lines)
     wrap = wrap_width(lines)
     footer_at = footer_start(lines, start)
@@ -759,7 +759,8 @@ def read_document(text: Text) -> Reading:
     if _finish(doc) != text.original:
         raise AssertionError("even as plain paragraphs the text did not render back exactly")
     message = "the layout could not be kept as structure: every line is kept as a paragraph"
-    return Reading(_ordered(doc), [IngestWarning(1, message)], numbers[:1])
+    first = next(line.number for line in text.lines if not line.blank)
+    return Reading(_ordered(doc), [IngestWarning(first, message)], [first])
 
 
 def _header_lines(header: list[Node], lines: list[Line]) -> list[int]:

@@ -41,7 +41,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CONTROL_PICTURES", "ENDINGS", "render_document", "render_text", "split_breaks", "table_gaps"]
+from visitexport.breaks import split
+
+__all__ = ["CONTROL_PICTURES", "ENDINGS", "INLINE", "render_document", "render_text", "table_gaps"]
 
 Node = dict[str, Any]
 
@@ -52,25 +54,6 @@ _FROM_PICTURES = str.maketrans({v: k for k, v in CONTROL_PICTURES.items()})
 #: Parts whose first line is printed on their item's label line.
 INLINE = frozenset({"paragraph", "field"})
 _FIELD_GAP = ": "
-
-
-def split_breaks(text: str, breaks: list[int] | None) -> list[str]:
-    """The lines of `text` when its spaces numbered in `breaks` (from 1) are line breaks."""
-    if not breaks:
-        return [text]
-    wanted = set(breaks)
-    out: list[str] = []
-    start = 0
-    count = 0
-    at = text.find(" ")
-    while at != -1:
-        count += 1
-        if count in wanted:
-            out.append(text[start:at])
-            start = at + 1
-        at = text.find(" ", at + 1)
-    out.append(text[start:])
-    return out
 
 
 def table_gaps(style: str | None, rows: list[list[str]]) -> list[list[str]]:
@@ -173,7 +156,7 @@ class _Renderer:
         for n, line in enumerate(doc["header"]):
             pair = {previous, line["type"]}
             blanks = 0 if n == 0 or pair in ({"date", "issuer"}, {"chrome"}) else 1
-            self.part(line, split_breaks(line["text"], line.get("breaks")), 0, 0, blanks)
+            self.part(line, split(line["text"], line.get("breaks")), 0, 0, blanks)
             previous = line["type"]
         self.blocks(doc.get("body", []), 0, 1)
         self.blocks(doc.get("footer", []), 0, 1)
@@ -190,11 +173,11 @@ class _Renderer:
     def block(self, block: Node, column: int, blanks: int, top: bool = False) -> None:
         kind = block["type"]
         if kind == "paragraph":
-            self.part(block, split_breaks(block["text"], block.get("breaks")), column, 0, blanks)
+            self.part(block, split(block["text"], block.get("breaks")), column, 0, blanks)
         elif kind == "field":
             self.part(block, *self.field_lines(block), column, blanks)
         elif kind == "section":
-            lines = split_breaks(block["heading"], block.get("breaks"))
+            lines = split(block["heading"], block.get("breaks"))
             hang = 0
             if "label" in block:
                 prefix = block["label"] + self._default(block, "gap", " ")
@@ -208,7 +191,7 @@ class _Renderer:
             self.table(block, column, blanks)
 
     def field_lines(self, block: Node) -> tuple[list[str], int]:
-        lines = split_breaks(block["value"], block.get("breaks"))
+        lines = split(block["value"], block.get("breaks"))
         prefix = block["key"] + self._default(block, "gap", _FIELD_GAP)
         lines[0] = prefix + lines[0]
         return lines, len(prefix)
@@ -228,7 +211,7 @@ class _Renderer:
         if inline and not alone:
             first = blocks[0]
             if first["type"] == "paragraph":
-                lines, hang = split_breaks(first["text"], first.get("breaks")), 0
+                lines, hang = split(first["text"], first.get("breaks")), 0
             else:
                 lines, hang = self.field_lines(first)
             lines[0] = label + lines[0]
