@@ -72,8 +72,8 @@ def test_validate_example_is_clean() -> None:
         ),
         (
             "outside.json",
-            '"date": "2000-11-03"',
-            '"date": "2000-10-30"',
+            '"date": "2000-11-03",\n        "printed": "3 November"',
+            '"date": "2000-10-30",\n        "printed": "30 October"',
             ":{line}:15: date.outside-visit: 2000-10-30 is outside the visit period (2000-11-01..2000-11-04) "
             "(/engagements/1/date)",
         ),

@@ -81,7 +81,33 @@ def _due_before_release(record: Record) -> None:
 
 
 def _planned_but_past(record: Record) -> None:
-    _talks(record)["status"] = "planned"
+    _talks(record)["status"] = "scheduled"
+
+
+def _nobody(record: Record) -> None:
+    del record["people"][1]["name"]  # no name and no designation: nobody
+
+
+def _inferred_but_absent(record: Record) -> None:
+    record["visit"]["inferred"] = {"status": {"basis": "release_date"}}
+    del record["visit"]["status"]
+
+
+def _edtf_disagrees(record: Record) -> None:
+    record["outcomes"][0]["due"]["edtf"] = "2026-23"  # autumn, not the spring the bounds say
+
+
+def _printed_another_day(record: Record) -> None:
+    _talks(record)["date"]["printed"] = "10 March"
+
+
+def _wrong_weekday(record: Record) -> None:
+    _talks(record)["date"]["printed"] = "11 March (Thu)"  # 11 March 2026 is a Wednesday
+
+
+def _duration_against_times(record: Record) -> None:
+    _talks(record)["times"] = [{"start": "10:00", "end": "10:55", "utc_offset": "-04:00"}]
+    _talks(record)["duration"] = {"value": "PT1H30M"}
 
 
 def _clocks_disagree(record: Record) -> None:
@@ -143,16 +169,22 @@ BREAKING: dict[str, tuple[Callable[[Record], None], str]] = {
     "ref.unresolved": (_unknown_place, "/engagements/0/place"),
     "ref.source-block": (_source_not_a_block, "/visit/sources/1"),
     "ref.duplicate-participant": (_participant_twice, "/engagements/0/participants/1/person"),
+    "fact.named": (_nobody, "/people/1"),
+    "fact.inferred": (_inferred_but_absent, "/visit/inferred/status"),
     "text.not-in-source": (_attribution_reworded, "/statements/0/attribution"),
     "text.cell-length": (_text_too_long_for_a_cell, "/outcomes/0/summary"),
     "date.bounds": (_fuzzy_date_of_one_day, "/engagements/0/date"),
+    "date.edtf": (_edtf_disagrees, "/outcomes/0/due"),
     "date.calendar": (_day_not_in_the_calendar, "/visit/period/end"),
     "date.end-before-start": (_ends_before_it_starts, "/engagements/0/end_date"),
     "date.outside-visit": (_before_the_visit, "/engagements/0/date"),
     "date.due-before-release": (_due_before_release, "/outcomes/0/due"),
     "date.status": (_planned_but_past, "/engagements/0/status"),
+    "date.printed": (_printed_another_day, "/engagements/0/date/date"),
+    "date.weekday": (_wrong_weekday, "/engagements/0/date/printed"),
     "time.disagree": (_clocks_disagree, "/engagements/0/times/1/start"),
     "time.date": (_clock_date_far_away, "/engagements/0/times/0/date"),
+    "time.duration": (_duration_against_times, "/engagements/0/duration/value"),
     "visit.leg-country": (_leg_in_another_country, "/visit/legs/0/country"),
     "table.shape": (_more_header_rows_than_rows, "/document/body/2"),
     "layout.breaks": (_break_past_the_spaces, "/document/header/0/breaks"),

@@ -553,7 +553,19 @@ def test_layout_pleasant_to_use() -> None:
         assert max(widths) <= 80, name
     assert book["Lists"].sheet_state == "hidden"
     headers, rows = rows_of(book, "People")
-    assert headers == ["#", "Id", "Name", "Other printed names", "Country", "Source blocks"]
+    assert headers == [
+        "#",
+        "Id",
+        "Name",
+        "Other printed names",
+        "Referred to as",
+        "Group",
+        "Honorific",
+        "Country",
+        "Sources",
+        "Worked out: Country: Basis",
+        "Worked out: Country: Note",
+    ]
     assert rows[0][:3] == [1, "kono", "Yohei Kono"]
     # Participants: engagement x person, side, role, title as printed.
     headers, rows = rows_of(book, "Participants")
@@ -727,7 +739,7 @@ def test_validation_problems_are_reported_at_their_cells() -> None:
     found = problems(edited(dump_xlsx(load_json(EXAMPLE)), schema_errors))
     assert [(p.rule, p.place, p.pointer) for p in found] == [
         ("schema.required", "Outcomes!A14", "/outcomes/12"),  # the row of the outcome missing its summary
-        ("schema.enum", "People!E2", "/people/0/country"),
+        ("schema.enum", "People!H2", "/people/0/country"),
     ]
 
     def unknown_id(book: Any) -> None:
@@ -877,7 +889,7 @@ def test_an_invalid_workbook_leaves_an_existing_output_untouched(tmp_path: Path)
 
 def test_values_outside_the_layout_are_reported_not_dropped() -> None:
     def change(book: Any) -> None:
-        book["People"]["K3"] = "a note beside the data, under no header"
+        book["People"]["M3"] = "a note beside the data, under no header"
         table = book["Table rows"]
         headers = [c.value for c in table[1]]
         table.delete_cols(headers.index("Cell 2") + 1)
@@ -887,7 +899,7 @@ def test_values_outside_the_layout_are_reported_not_dropped() -> None:
     record = load_json(ROOT / "tests" / "cases" / "valid" / "table-and-footer.json")
     found = problems(edited(dump_xlsx(record), change))
     found_at = {(p.rule, p.place): p for p in found}
-    assert ("xlsx.column", "People!K3") in found_at
+    assert ("xlsx.column", "People!M3") in found_at
     assert any(p.rule == "xlsx.column" and "'Cell 2' is missing" in p.message for p in found)
     typed = next(p for p in found if p.rule == "xlsx.type")
     assert typed.place.startswith("Record!B")

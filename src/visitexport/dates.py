@@ -33,13 +33,53 @@ def describe(span: Span) -> str:
 
 
 def when(value: dict[str, Any]) -> Span | None:
-    """The days an exact or fuzzy date covers, or None when its bounds are wrong (`date.bounds`)."""
+    """The days an exact or fuzzy date covers, or None when a bound is unknown or they are wrong (`date.bounds`)."""
     if "date" in value:
         day: str = value["date"]
         return day, day
-    earliest: str = value["earliest"]
-    latest: str = value["latest"]
+    earliest: str | None = value.get("earliest")
+    latest: str | None = value.get("latest")
+    if earliest is None or latest is None:
+        return None
     return (earliest, latest) if earliest < latest else None
+
+
+def known_bounds(value: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The earliest and latest day a date can mean, each None when the record does not know it."""
+    if "date" in value:
+        return value["date"], value["date"]
+    return value.get("earliest"), value.get("latest")
+
+
+#: The months an EDTF season (21 spring to 24 winter) covers, northern hemisphere; winter runs into
+#: the next year.
+_SEASONS = {"21": ("03", "05"), "22": ("06", "08"), "23": ("09", "11"), "24": ("12", "02")}
+
+
+def _edtf_bounds(value: str) -> tuple[str | None, str | None]:
+    """First and last day of one EDTF date, or unknown ends for '..', '' and qualified dates."""
+    if value in ("", ".."):
+        return None, None
+    if value[-1] in "~?%":  # approximate or uncertain: the bounds are not the printed ones
+        return None, None
+    if len(value) == 7 and value[5:] in _SEASONS:
+        first, last = _SEASONS[value[5:]]
+        year = int(value[:4])
+        end_year = year + 1 if value[5:] == "24" else year
+        return f"{year:04d}-{first}-01", f"{end_year:04d}-{last}-31"
+    return bounds(value)
+
+
+def edtf_span(value: str) -> tuple[str | None, str | None]:
+    """The earliest and latest day an EDTF date or interval means, each None when open or unknown.
+
+    A day of a month is compared as a string, so "-31" stands for any month's last
+    day, as in `bounds`.
+    """
+    if "/" in value:
+        start, _, end = value.partition("/")
+        return _edtf_bounds(start)[0], _edtf_bounds(end)[1]
+    return _edtf_bounds(value)
 
 
 def not_a_day(period: dict[str, Any]) -> str | None:
@@ -69,6 +109,8 @@ def engagement_span(engagement: dict[str, Any], *, lenient: bool = False) -> Spa
     the engagement's own checks still compare that date with the release and
     the visit, while `date.bounds` reports the end date.
     """
+    if "date" not in engagement:
+        return None
     first = when(engagement["date"])
     if first is None or "end_date" not in engagement:
         return first

@@ -18,14 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from visitexport.rules import dates, ids, json_, layout, references, tables, text, times, visit
+from visitexport.rules import dates, dates_printed, facts, ids, json_, layout, references, tables, text, times, visit
 from visitexport.rules._context import Context
 from visitexport.rules._rule import Finding, Rule
 
 __all__ = ["DEFINITIONS", "RULES", "Finding", "Rule", "check", "is_clean"]
 
 #: The rule modules, in the order their rules run (and the README lists them).
-MODULES = (ids, references, text, dates, times, visit, tables, layout, json_)
+MODULES = (ids, references, facts, text, dates, dates_printed, times, visit, tables, layout, json_)
 
 #: Every rule, each module's in the order it defines them.
 DEFINITIONS: tuple[Rule, ...] = tuple(

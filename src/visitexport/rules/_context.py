@@ -13,16 +13,17 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any
 
-from visitexport.dates import Span, engagement_span, period_span
+from visitexport.dates import Span, bounds, engagement_span, period_span
 from visitexport.limits import MAX_DEPTH
 
 # Kinds of things an id can name.
-BLOCK, PERSON, ORG, PLACE, ENGAGEMENT, STATEMENT, OUTCOME, DOCUMENT = (
+BLOCK, PERSON, ORG, PLACE, ENGAGEMENT, EVENT, STATEMENT, OUTCOME, DOCUMENT = (
     "block",
     "person",
     "organisation",
     "place",
     "engagement",
+    "mentioned event",
     "statement",
     "outcome",
     "referenced document",
@@ -32,7 +33,7 @@ _ID = itemgetter("id")
 
 #: Record keys of the top-level things with ids, and the kind each holds.
 FACTS = (("people", PERSON), ("organisations", ORG), ("places", PLACE))
-LATER_FACTS = (("statements", STATEMENT), ("outcomes", OUTCOME), ("referenced_documents", DOCUMENT))
+LATER_FACTS = (("events", EVENT), ("statements", STATEMENT), ("outcomes", OUTCOME), ("referenced_documents", DOCUMENT))
 
 
 class _Blocks:
@@ -161,7 +162,7 @@ class Context:
         "periods",
         "places",
         "record",
-        "release_day",
+        "release_span",
         "unique",
         "visit_span",
     )
@@ -170,8 +171,9 @@ class Context:
         self.record = record
         #: The file was seen to hold no text too long for a spreadsheet cell.
         self.fits_cells = fits_cells
-        #: The release's date, when the record has one.
-        self.release_day: str | None = record.get("release", {}).get("date")
+        #: The days of the release's date (one, or a month's or year's), when the record has one.
+        release_date = record.get("release", {}).get("date")
+        self.release_span: Span | None = bounds(release_date) if release_date else None
         self._blocks = blocks = _walk_blocks(record["document"], with_pointers=False)
         self._engagements = engagements = _walk_engagements(record.get("engagements", []), with_pointers=False)
         self.block_ids = blocks.ids
@@ -197,6 +199,7 @@ class Context:
             (ORG, get("organisations", [])),
             (PLACE, get("places", [])),
             (ENGAGEMENT, engagements.items),
+            (EVENT, get("events", [])),
             (STATEMENT, get("statements", [])),
             (OUTCOME, get("outcomes", [])),
             (DOCUMENT, get("referenced_documents", [])),
@@ -213,7 +216,7 @@ class Context:
             for ident, kind in self.kinds.items():
                 if kind != BLOCK:
                     sets[index[kind]].add(ident)
-        self.people, self.organisations, self.places, self.engagement_ids, _, _, self.documents = sets
+        self.people, self.organisations, self.places, self.engagement_ids, _, _, _, self.documents = sets
         self.parties = self.people | self.organisations
 
     @property
@@ -241,6 +244,11 @@ class Context:
     def parts(self) -> list[dict[str, Any]]:
         """Every header line, block and list item, in step with `block_ids`."""
         return self._blocks.nodes
+
+    @property
+    def table_rows(self) -> dict[str, int]:
+        """How many rows each table has, by the table's id (a source may name one row)."""
+        return {self.block_ids[index]: len(table["rows"]) for index, table in self._blocks.tables}
 
     @property
     def tables(self) -> list[tuple[int, dict[str, Any]]]:

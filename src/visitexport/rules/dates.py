@@ -5,14 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from visitexport.dates import Span, bounds, describe, engagement_span, not_a_day, period_span, when
+from visitexport.dates import (
+    Span,
+    bounds,
+    describe,
+    edtf_span,
+    engagement_span,
+    known_bounds,
+    not_a_day,
+    period_span,
+    when,
+)
 from visitexport.rules._context import Context
 from visitexport.rules._rule import Fault, rule
 
 
 def _bad_bounds(value: dict[str, Any]) -> str | None:
     """What is wrong with a fuzzy date's bounds, if anything."""
-    if "date" in value or value["earliest"] < value["latest"]:
+    if "date" in value or "earliest" not in value or "latest" not in value:
+        return None  # an exact date, or a bound the text leaves open
+    if value["earliest"] < value["latest"]:
         return None
     if value["earliest"] == value["latest"]:
         return "earliest and latest are the same day; write it as an exact date ('date', with 'printed')"
@@ -26,16 +38,49 @@ def _bad_bounds(value: dict[str, Any]) -> str | None:
 )
 def date_bounds(ctx: Context) -> Iterator[Fault]:
     for k, engagement in enumerate(ctx.engagements):
-        if message := _bad_bounds(engagement["date"]):
+        if "date" in engagement and (message := _bad_bounds(engagement["date"])):
             yield f"{ctx.engagement_pointer(k)}/date", message
         elif "end_date" in engagement and (message := _bad_bounds(engagement["end_date"])):
             yield f"{ctx.engagement_pointer(k)}/end_date", message
+    for n, event in enumerate(ctx.record.get("events", ())):
+        for key in ("date", "end_date"):
+            if key in event and (message := _bad_bounds(event[key])):
+                yield f"/events/{n}/{key}", message
     for n, outcome in enumerate(ctx.record.get("outcomes", ())):
         if "due" in outcome and (message := _bad_bounds(outcome["due"])):
             yield f"/outcomes/{n}/due", message
     for n, doc in enumerate(ctx.record.get("referenced_documents", ())):
         if "date" in doc and (message := _bad_bounds(doc["date"])):
             yield f"/referenced_documents/{n}/date", message
+
+
+def _edtf_fault(value: dict[str, Any]) -> str | None:
+    """Where a fuzzy date's bounds and its EDTF form disagree, if they do."""
+    if "edtf" not in value:
+        return None
+    earliest, latest = edtf_span(value["edtf"])
+    for key, bound in (("earliest", earliest), ("latest", latest)):
+        if bound is not None and key in value and describe((value[key], value[key])) != describe((bound, bound)):
+            return f"{key} {value[key]} is not the {key} day of {value['edtf']} ({describe((bound, bound))})"
+    return None
+
+
+@rule(
+    "date.edtf",
+    "a fuzzy date's bounds agree with its EDTF form",
+    "a fuzzy date's `earliest` and `latest`, when given, are the first and last day its `edtf` means, where that "
+    "is known (an open, unknown, approximate or uncertain end bounds nothing)",
+)
+def date_edtf(ctx: Context) -> Iterator[Fault]:
+    for k, engagement in enumerate(ctx.engagements):
+        for key in ("date", "end_date"):
+            if key in engagement and (message := _edtf_fault(engagement[key])):
+                yield f"{ctx.engagement_pointer(k)}/{key}", message
+    for top, keys in (("events", ("date", "end_date")), ("outcomes", ("due",)), ("referenced_documents", ("date",))):
+        for n, thing in enumerate(ctx.record.get(top, ())):
+            for key in keys:
+                if key in thing and (message := _edtf_fault(thing[key])):
+                    yield f"/{top}/{n}/{key}", message
 
 
 def _period_pointer(leg: int) -> str:
@@ -67,7 +112,7 @@ def end_before_start(ctx: Context) -> Iterator[Fault]:
                 f"the period ends ({period['end']}) before it starts ({period['start']})",
             )
     for k, engagement in enumerate(ctx.engagements):
-        if "end_date" not in engagement:
+        if "end_date" not in engagement or "date" not in engagement:
             continue
         first, last = when(engagement["date"]), when(engagement["end_date"])
         if first and last and last[1] < first[0]:
@@ -114,40 +159,44 @@ def outside_visit(ctx: Context) -> Iterator[Fault]:
     "due dates are not before the release date",
 )
 def due_before_release(ctx: Context) -> Iterator[Fault]:
-    release_day = ctx.release_day
-    if release_day is None:
+    release = ctx.release_span
+    if release is None:
         return
     for n, outcome in enumerate(ctx.record.get("outcomes", ())):
-        if "due" in outcome and (span := when(outcome["due"])) and span[1] < release_day:
-            yield f"/outcomes/{n}/due", f"due {describe(span)} is before the release date {release_day}"
+        if "due" in outcome and (latest := known_bounds(outcome["due"])[1]) and latest < release[0]:
+            yield (
+                f"/outcomes/{n}/due",
+                f"due by {describe((latest, latest))} is before the release date {describe(release)}",
+            )
+
+
+def _against_release(status: str | None, span: Span, release: Span, what: str) -> str | None:
+    """What is wrong with a status, given the days of the event and of the release."""
+    if status in ("held", "ongoing") and span[0] > release[1]:
+        return f"{what} marked {status} but dated {describe(span)}, after the release ({describe(release)})"
+    if status == "scheduled" and span[1] < release[0]:
+        return f"{what} marked scheduled but dated {describe(span)}, before the release ({describe(release)})"
+    return None
 
 
 @rule(
     "date.status",
-    "held and completed things are not dated after the release; planned ones not wholly before it",
-    "a held engagement or completed visit is not dated after the release; a planned one not wholly before it",
+    "held things are not dated after the release; scheduled ones not wholly before it",
+    "a held or ongoing visit, engagement or mentioned event does not start after the release; a scheduled one "
+    "does not end before it",
 )
 def status(ctx: Context) -> Iterator[Fault]:
-    release_day = ctx.release_day
-    if release_day is None:
+    release = ctx.release_span
+    if release is None:
         return
-    if span := ctx.visit_span:
-        visit_status = ctx.record["visit"]["status"]
-        if visit_status == "completed" and span[0] > release_day:
-            yield "/visit/status", f"a completed visit cannot start after the release ({release_day})"
-        if visit_status == "announced" and span[1] < release_day:
-            yield "/visit/status", f"an announced visit cannot end before the release ({release_day})"
+    visit = ctx.record.get("visit", {})
+    if (span := ctx.visit_span) and (message := _against_release(visit.get("status"), span, release, "the visit")):
+        yield "/visit/status", message
     for k, span in enumerate(ctx.engagement_spans):
-        if not span:
-            continue
-        engagement_status = ctx.engagements[k]["status"]
-        if engagement_status == "held" and span[0] > release_day:
-            yield (
-                f"{ctx.engagement_pointer(k)}/status",
-                f"marked held but dated {describe(span)}, after the release ({release_day})",
-            )
-        elif engagement_status == "planned" and span[1] < release_day:
-            yield (
-                f"{ctx.engagement_pointer(k)}/status",
-                f"marked planned but dated {describe(span)}, before the release ({release_day})",
-            )
+        engagement = ctx.engagements[k]
+        if span and (message := _against_release(engagement.get("status"), span, release, "the engagement")):
+            yield f"{ctx.engagement_pointer(k)}/status", message
+    for n, event in enumerate(ctx.record.get("events", ())):
+        span = engagement_span(event)
+        if span and (message := _against_release(event.get("status"), span, release, "the event")):
+            yield f"/events/{n}/status", message

@@ -69,6 +69,10 @@ def unresolved(ctx: Context) -> Iterator[Fault]:
         for n, leg in enumerate(visit.get("legs", ())):
             if "places" in leg and not places.issuperset(leg["places"]):
                 yield from _each(ctx, leg["places"], places, _PLACE, f"/visit/legs/{n}/places")
+    for n, person in enumerate(record.get("people", ())):
+        for i, membership in enumerate(person.get("memberships", ())):
+            if (org := membership["organisation"]) not in organisations:
+                yield f"/people/{n}/memberships/{i}/organisation", _unresolved(ctx, org, _ORG)
     for n, organisation in enumerate(record.get("organisations", ())):
         if "parent" in organisation and (parent := organisation["parent"]) not in organisations:
             yield f"/organisations/{n}/parent", _unresolved(ctx, parent, _ORG)
@@ -81,8 +85,16 @@ def unresolved(ctx: Context) -> Iterator[Fault]:
             if "organisation" in participant and (org := participant["organisation"]) not in organisations:
                 yield f"{ctx.engagement_pointer(k)}/participants/{i}/organisation", _unresolved(ctx, org, _ORG)
             # Upper case means a country code, which the schema has already checked.
-            if (side := participant["side"]) not in organisations and not side.isupper():
+            side = participant.get("side")
+            if side is not None and side not in organisations and not side.isupper():
                 yield f"{ctx.engagement_pointer(k)}/participants/{i}/side", _unresolved(ctx, side, _ORG)
+    for n, event in enumerate(record.get("events", ())):
+        if "places" in event and not places.issuperset(event["places"]):
+            yield from _each(ctx, event["places"], places, _PLACE, f"/events/{n}/places")
+        for party in event.get("parties", ()):
+            if party not in parties and not party.isupper():
+                yield from _each(ctx, event["parties"], parties, _PARTY, f"/events/{n}/parties")
+                break
     for n, statement in enumerate(record.get("statements", ())):
         if (speaker := statement["speaker"]) not in parties and not speaker.isupper():
             yield f"/statements/{n}/speaker", _unresolved(ctx, speaker, _PARTY)
@@ -95,7 +107,7 @@ def unresolved(ctx: Context) -> Iterator[Fault]:
         if "engagement" in statement and (engaged := statement["engagement"]) not in engagements:
             yield f"/statements/{n}/engagement", _unresolved(ctx, engaged, _ENGAGEMENT)
     for n, outcome in enumerate(record.get("outcomes", ())):
-        for key in ("parties", "addressees"):
+        for key in ("parties", "addressees", "actors"):
             for party in outcome.get(key, ()):
                 if party not in parties and not party.isupper():
                     yield from _each(ctx, outcome[key], parties, _PARTY, f"/outcomes/{n}/{key}")
@@ -113,15 +125,26 @@ def unresolved(ctx: Context) -> Iterator[Fault]:
                 break
 
 
+def _row(ctx: Context, source: str) -> str | None:
+    """What is wrong with a source naming one row of a table ('t1.r3'), or None when it names one."""
+    table, dot, row = source.rpartition(".r")
+    if not dot or not row.isdigit() or row.startswith("0"):
+        return f"source '{shown(source)}' is not a block of the document"
+    rows = ctx.table_rows.get(table)
+    if rows is None:
+        return f"source '{shown(source)}' names a row of '{shown(table)}', which is not a table of the document"
+    if int(row) > rows:
+        return f"source '{shown(source)}' names row {row} of '{shown(table)}', which has {rows} row(s)"
+    return None
+
+
 def _sources(ctx: Context, pointer: str, thing: dict[str, Any]) -> Iterator[Fault]:
     for n, ident in enumerate(thing["sources"]):
-        if ident in ctx.block_set:
+        if ident in ctx.block_set or (message := _row(ctx, ident)) is None:
             continue
-        found = ctx.kinds.get(ident)
-        if found:
+        if found := ctx.kinds.get(ident):
             message = f"source '{shown(ident)}' is {_a(found)}, not a block of the document"
-        else:
-            message = f"source '{shown(ident)}' is not a block of the document"
+        elif message.endswith("not a block of the document"):
             near = difflib.get_close_matches(ident, sorted(ctx.block_set), n=1)
             if near:
                 message += f"; did you mean '{shown(near[0])}'?"
@@ -130,11 +153,18 @@ def _sources(ctx: Context, pointer: str, thing: dict[str, Any]) -> Iterator[Faul
 
 @rule(
     "ref.source-block",
-    "every source is the id of a document block",
-    "every `sources` entry is the id of a block of the document",
+    "every source is the id of a header line, block or list item, or a row of a table",
+    "every `sources` entry is the id of a header line, block or list item of the document, or names a row of "
+    "one of its tables (`t1.r3`)",
 )
 def source_block(ctx: Context) -> Iterator[Fault]:
     record, blocks = ctx.record, ctx.block_set
+    if "sources" in (release := record.get("release", {})) and not blocks.issuperset(release["sources"]):
+        yield from _sources(ctx, "/release", release)
+    for n, person in enumerate(record.get("people", ())):
+        for i, membership in enumerate(person.get("memberships", ())):
+            if "sources" in membership and not blocks.issuperset(membership["sources"]):
+                yield from _sources(ctx, f"/people/{n}/memberships/{i}", membership)
     if visit := record.get("visit"):
         if not blocks.issuperset(visit["sources"]):
             yield from _sources(ctx, "/visit", visit)
@@ -148,7 +178,7 @@ def source_block(ctx: Context) -> Iterator[Fault]:
     for k, engagement in enumerate(ctx.engagements):
         if not blocks.issuperset(engagement["sources"]):
             yield from _sources(ctx, ctx.engagement_pointer(k), engagement)
-    for key in ("statements", "outcomes", "referenced_documents"):
+    for key in ("events", "statements", "outcomes", "referenced_documents"):
         for n, thing in enumerate(record.get(key, ())):
             if not blocks.issuperset(thing["sources"]):
                 yield from _sources(ctx, f"/{key}/{n}", thing)

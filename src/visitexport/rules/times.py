@@ -34,8 +34,8 @@ def _utc_moment(clock: dict[str, Any], key: str, day: str | None) -> tuple[int, 
 
 def _same_moment(a: dict[str, Any], b: dict[str, Any], key: str, day: str | None) -> bool:
     """Whether two clock entries name the same moment for `key` (true when one does not print it)."""
-    if key not in a or key not in b:
-        return True
+    if key not in a or key not in b or "utc_offset" not in a or "utc_offset" not in b:
+        return True  # one does not print it: nothing to compare
     (x, x_dated), (y, y_dated) = _utc_moment(a, key, day), _utc_moment(b, key, day)
     if x_dated and y_dated:
         return x == y
@@ -52,7 +52,7 @@ def disagree(ctx: Context) -> Iterator[Fault]:
     for k, engagement in enumerate(ctx.engagements):
         if "times" not in engagement:
             continue
-        day = engagement["date"].get("date")
+        day = engagement.get("date", {}).get("date")
         first, *others = engagement["times"]
         for n, clock in enumerate(others, 1):
             for key in ("start", "end"):
@@ -88,3 +88,43 @@ def local_date(ctx: Context) -> Iterator[Fault]:
                     f"{ctx.engagement_pointer(k)}/times/{n}/date",
                     f"local date {clock['date']} is more than a day from the engagement ({describe(span)})",
                 )
+
+
+#: How far an approximate duration ("about 55 minutes") may be from its clock times.
+APPROXIMATE_MINUTES = 15
+
+
+def minutes(duration: str) -> int:
+    """The minutes of an ISO 8601 duration in hours and minutes (PT1H30M is 90)."""
+    hours, _, rest = duration[2:].rpartition("H")
+    return int(hours or 0) * 60 + int(rest[:-1] or 0)
+
+
+def _span_minutes(clock: dict[str, Any]) -> int:
+    start = int(clock["start"][:2]) * 60 + int(clock["start"][3:5])
+    end = int(clock["end"][:2]) * 60 + int(clock["end"][3:5])
+    return (end - start) % _DAY  # 23:30 to 00:15 is 45 minutes
+
+
+@rule(
+    "time.duration",
+    "a duration agrees with the start and end times printed with it",
+    "a printed duration agrees with the engagement's start and end times (within "
+    f"{APPROXIMATE_MINUTES} minutes when either is approximate)",
+)
+def duration(ctx: Context) -> Iterator[Fault]:
+    for k, engagement in enumerate(ctx.engagements):
+        if "duration" not in engagement or "times" not in engagement:
+            continue
+        clock = engagement["times"][0]
+        if "end" not in clock:
+            continue
+        length = engagement["duration"]
+        slack = APPROXIMATE_MINUTES if length.get("approximate") or clock.get("approximate") else 0
+        between, stated = _span_minutes(clock), minutes(length["value"])
+        if abs(between - stated) > slack:
+            yield (
+                f"{ctx.engagement_pointer(k)}/duration/value",
+                f"{length['value']} ({stated} minutes) disagrees with {clock['start']} to {clock['end']} "
+                f"({between} minutes)",
+            )

@@ -15,8 +15,8 @@ from visitexport.rules._rule import Fault, rule
 )
 def leg_country(ctx: Context) -> Iterator[Fault]:
     visit = ctx.record.get("visit")
-    if not visit:
-        return
+    if not visit or "countries" not in visit:
+        return  # a visit whose countries the text leaves unsaid has nothing to hold its legs to
     for n, leg in enumerate(visit.get("legs", ())):
         if leg["country"] not in visit["countries"]:
             yield f"/visit/legs/{n}/country", f"{leg['country']} is not one of the visit's countries"
