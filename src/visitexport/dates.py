@@ -24,11 +24,16 @@ def bounds(value: str) -> Span:
     return f"{value}-01-01", f"{value}-12-31"
 
 
+def real_day(day: str) -> str:
+    """The day itself, with the "-31" that stands for any month's end made that month's last day."""
+    if day.endswith("-31"):
+        year, month = int(day[:4]), int(day[5:7])
+        return f"{day[:8]}{calendar.monthrange(year, month)[1]:02d}"
+    return day
+
+
 def describe(span: Span) -> str:
-    lo, hi = span
-    if hi.endswith("-31"):  # "-31" stands for a month's end: name the real day
-        year, month = int(hi[:4]), int(hi[5:7])
-        hi = f"{hi[:8]}{calendar.monthrange(year, month)[1]:02d}"
+    lo, hi = span[0], real_day(span[1])
     return lo if lo == hi else f"{lo}..{hi}"
 
 

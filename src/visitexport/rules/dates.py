@@ -14,6 +14,7 @@ from visitexport.dates import (
     known_bounds,
     not_a_day,
     period_span,
+    real_day,
     when,
 )
 from visitexport.rules._context import Context
@@ -60,8 +61,8 @@ def _edtf_fault(value: dict[str, Any]) -> str | None:
         return None
     earliest, latest = edtf_span(value["edtf"])
     for key, bound in (("earliest", earliest), ("latest", latest)):
-        if bound is not None and key in value and describe((value[key], value[key])) != describe((bound, bound)):
-            return f"{key} {value[key]} is not the {key} day of {value['edtf']} ({describe((bound, bound))})"
+        if bound is not None and key in value and value[key] != real_day(bound):
+            return f"{key} {value[key]} is not the {key} day of {value['edtf']} ({real_day(bound)})"
     return None
 
 
