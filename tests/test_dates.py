@@ -62,10 +62,13 @@ def test_known_bounds_leave_what_the_record_does_not_know_open() -> None:
     ("text", "found"),
     [
         ("1. Courtesy Call on President Putin (2 November)", [(2, 11, None)]),
-        ("From 1 to 4 November 2000", [(4, 11, 2000)]),
+        ("From 1 to 4 November 2000", [(1, 11, 2000), (4, 11, 2000)]),
+        ("on 21 and 22 January, and from 28 to 30 May", [(21, 1, None), (22, 1, None), (28, 5, None), (30, 5, None)]),
+        ("November 1-4, 2000 and December 2 to 3", [(1, 11, 2000), (4, 11, 2000), (2, 12, None), (3, 12, None)]),
+        ("2\u20133 December 2001", [(2, 12, 2001), (3, 12, 2001)]),
         ("on November 2, 2000, and on Sept. 9", [(2, 11, 2000), (9, 9, None)]),
         ("the 21st March and 3rd May 2001", [(21, 3, None), (3, 5, 2001)]),
-        ("They may meet in May. 32 May is no day.", []),
+        ("They may meet in May. 32 May is no day, and the two sides 2 may not.", []),
     ],
 )
 def test_printed_days_and_months_are_read(text: str, found: list[tuple[int, int, int | None]]) -> None:

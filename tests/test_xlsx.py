@@ -571,10 +571,10 @@ def test_layout_pleasant_to_use() -> None:
     headers, rows = rows_of(book, "Participants")
     assert headers[:6] == ["#", "Engagement", "Person", "Side", "Role", "Title at the time: As printed"]
     # Outcomes: the due phrase and its bounds as real dates.
-    due = cell_of(book, "Outcomes", "Due: Earliest", lambda r: r["Id"] == "o-japan-center-spb")
+    due = cell_of(book, "Outcomes", "Due: Latest", lambda r: r["Id"] == "o-japan-center-spb")
     assert due.is_date
     assert due.number_format == "yyyy-mm-dd"
-    assert due.value.date().isoformat() == "2000-11-04"
+    assert due.value.date().isoformat() == "2000-12-31"
     printed = cell_of(book, "Outcomes", "Due: As printed", lambda r: r["Id"] == "o-japan-center-spb")
     assert printed.value == "by the end of the year"
     # Release text: header, body and footer in reading order; parent, depth, kind, label, text indented

@@ -63,15 +63,42 @@ class DayMonth(NamedTuple):
     end: int
 
 
+#: The first day of a range printed before its day and month: "21 and" or "28 to" in "28 to 30 May".
+_DAY_BEFORE = re.compile(r"\b([1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?\s*(?:and|to|-|\u2013|\u2014)\s*$", re.IGNORECASE)
+#: The last day of a range printed after a month and day: "-4" or " to 4" in "November 1-4".
+_DAY_AFTER = re.compile(r"\s*(?:and|to|-|\u2013|\u2014)\s*([1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?\b", re.IGNORECASE)
+
+_YEAR_AFTER = re.compile(r",?\s+([12][0-9]{3})\b")
+
+
 def day_months(text: str) -> list[DayMonth]:
-    """Every day-and-month the text prints, in order ("2 November", "November 2, 2000")."""
+    """Every day-and-month the text prints, in order ("2 November", "November 2, 2000").
+
+    A range of days in one month gives each end ("21 and 22 January", "from 28 to 30 May",
+    "November 1-4"): the first end shares the month and year printed after it.
+    """
     found = []
     for match in DAY_MONTH.finditer(text):
         groups = match.groupdict()
-        day = groups["day"] or groups["day2"]
-        month = groups["month"] or groups["month2"]
-        year = groups["year"] or groups["year2"]
-        found.append(DayMonth(int(day), MONTHS[month.lower()], int(year) if year else None, *match.span()))
+        if (groups["month"] or groups["month2"]) == "may":
+            continue  # "the two sides 2 may" is a verb: month names are printed with a capital
+        month = MONTHS[(groups["month"] or groups["month2"]).lower()]
+        printed_year = groups["year"] or groups["year2"]
+        year = int(printed_year) if printed_year else None
+        if groups["day"]:
+            if before := _DAY_BEFORE.search(text, 0, match.start()):
+                found.append(DayMonth(int(before.group(1)), month, year, before.start(), match.end()))
+            found.append(DayMonth(int(groups["day"]), month, year, *match.span()))
+        else:
+            first = DayMonth(int(groups["day2"]), month, year, *match.span())
+            if not printed_year and (after := _DAY_AFTER.match(text, match.end())):
+                end = after.end()
+                if late_year := _YEAR_AFTER.match(text, end):  # "November 1-4, 2000"
+                    year, end = int(late_year.group(1)), late_year.end()
+                found.append(first._replace(year=year))
+                found.append(DayMonth(int(after.group(1)), month, year, match.start(), end))
+            else:
+                found.append(first)
     return found
 
 

@@ -36,6 +36,14 @@ FACTS = (("people", PERSON), ("organisations", ORG), ("places", PLACE))
 LATER_FACTS = (("events", EVENT), ("statements", STATEMENT), ("outcomes", OUTCOME), ("referenced_documents", DOCUMENT))
 
 
+def table_row(source: str) -> tuple[str, int] | None:
+    """The table id and row number (from 1) a source such as 't1.r3' names, or None when it names no row."""
+    table, dot, row = source.rpartition(".r")
+    if not dot or not table or not row.isdigit() or row.startswith("0"):
+        return None
+    return table, int(row)
+
+
 class _Blocks:
     """The document's parts (header lines, blocks, list items), flattened in reading order."""
 
@@ -249,6 +257,17 @@ class Context:
     def table_rows(self) -> dict[str, int]:
         """How many rows each table has, by the table's id (a source may name one row)."""
         return {self.block_ids[index]: len(table["rows"]) for index, table in self._blocks.tables}
+
+    def row_cells(self, source: str) -> list[str] | None:
+        """The cells of the table row a source names ('t1.r3', from 1), or None when it names none."""
+        if (named := table_row(source)) is None:
+            return None
+        table, row = named
+        for index, block in self._blocks.tables:
+            if self.block_ids[index] == table:
+                rows: list[list[str]] = block["rows"]
+                return rows[row - 1] if row <= len(rows) else None
+        return None
 
     @property
     def tables(self) -> list[tuple[int, dict[str, Any]]]:

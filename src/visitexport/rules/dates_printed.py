@@ -45,7 +45,8 @@ def _release_day(ctx: Context) -> date | None:
 @rule(
     "date.printed",
     "a date says what its printed words say",
-    "an exact date has the day and month its `printed` words name (and the year, when printed); one whose "
+    "an exact date is a day its `printed` words name (one end of a range such as '21 and 22 January'), in the "
+    "year printed; one whose "
     "year was worked out from the release's date is the nearest such day to it, and 'today', 'yesterday' or "
     "'tomorrow' is the release's day, the day before or the day after",
 )
@@ -55,18 +56,19 @@ def printed(ctx: Context) -> Iterator[Fault]:
         day = date.fromisoformat(value["date"])
         words = value["printed"]
         if named := day_months(words):
-            first = named[0]
-            if (first.day, first.month) != (day.day, day.month) or first.year not in (None, day.year):
+            same = [d for d in named if (d.day, d.month) == (day.day, day.month) and d.year in (None, day.year)]
+            if not same:
+                first = named[0]
                 yield f"{pointer()}/date", f"{value['date']} is not the day printed, '{words[first.start : first.end]}'"
             elif (
-                first.year is None
+                same[0].year is None
                 and release is not None
                 and value.get("inferred", {}).get("basis") == "release_date"
-                and (year := nearest_year(first.day, first.month, release)) != day.year
+                and (year := nearest_year(day.day, day.month, release)) != day.year
             ):
                 yield (
                     f"{pointer()}/date",
-                    f"'{words[first.start : first.end]}' in a release of {release.isoformat()} is in {year}, "
+                    f"'{words[same[0].start : same[0].end]}' in a release of {release.isoformat()} is in {year}, "
                     f"not {day.year}",
                 )
             continue

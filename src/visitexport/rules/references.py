@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 from visitexport.problems import shown
-from visitexport.rules._context import DOCUMENT, ENGAGEMENT, ORG, PERSON, PLACE, Context
+from visitexport.rules._context import DOCUMENT, ENGAGEMENT, ORG, PERSON, PLACE, Context, table_row
 from visitexport.rules._rule import Fault, rule
 from visitexport.schema.loading import bundled_schema
 
@@ -64,12 +64,20 @@ def unresolved(ctx: Context) -> Iterator[Fault]:
     if visit := record.get("visit"):
         if not people.issuperset(visit["principals"]):
             yield from _each(ctx, visit["principals"], people, _PERSON, "/visit/principals")
+        if "accompanying" in visit and not people.issuperset(visit["accompanying"]):
+            yield from _each(ctx, visit["accompanying"], people, _PERSON, "/visit/accompanying")
+        for party in visit.get("hosts", ()):
+            if party not in parties and not party.isupper():
+                yield from _each(ctx, visit["hosts"], parties, _PARTY, "/visit/hosts")
+                break
         if "places" in visit and not places.issuperset(visit["places"]):
             yield from _each(ctx, visit["places"], places, _PLACE, "/visit/places")
         for n, leg in enumerate(visit.get("legs", ())):
             if "places" in leg and not places.issuperset(leg["places"]):
                 yield from _each(ctx, leg["places"], places, _PLACE, f"/visit/legs/{n}/places")
     for n, person in enumerate(record.get("people", ())):
+        if "members" in person and not people.issuperset(person["members"]):
+            yield from _each(ctx, person["members"], people, _PERSON, f"/people/{n}/members")
         for i, membership in enumerate(person.get("memberships", ())):
             if (org := membership["organisation"]) not in organisations:
                 yield f"/people/{n}/memberships/{i}/organisation", _unresolved(ctx, org, _ORG)
@@ -127,13 +135,13 @@ def unresolved(ctx: Context) -> Iterator[Fault]:
 
 def _row(ctx: Context, source: str) -> str | None:
     """What is wrong with a source naming one row of a table ('t1.r3'), or None when it names one."""
-    table, dot, row = source.rpartition(".r")
-    if not dot or not row.isdigit() or row.startswith("0"):
+    if (named := table_row(source)) is None:
         return f"source '{shown(source)}' is not a block of the document"
+    table, row = named
     rows = ctx.table_rows.get(table)
     if rows is None:
         return f"source '{shown(source)}' names a row of '{shown(table)}', which is not a table of the document"
-    if int(row) > rows:
+    if row > rows:
         return f"source '{shown(source)}' names row {row} of '{shown(table)}', which has {rows} row(s)"
     return None
 

@@ -11,33 +11,43 @@ from visitexport.rules._context import Context
 from visitexport.rules._rule import Fault, rule
 
 
-def _verbatim(texts: list[str], spans: dict[str, tuple[int, int]], words: str, sources: list[str]) -> bool:
-    """Whether `words` occur in one of the `sources` blocks' texts (true when none is a block)."""
+def _occurs(words: str, text: str) -> bool:
+    # A line of the record cannot hold a tab; a printed text can: its tabs read as spaces.
+    return words in text or ("\t" in text and words in text.replace("\t", " "))
+
+
+def _verbatim(ctx: Context, words: str, sources: list[str]) -> bool:
+    """Whether `words` occur in one of the `sources` (true when none is a part of the document)."""
     # Plain loops, stopping at the first text that holds the words: this runs on every quote.
+    texts, spans = ctx.texts, ctx.spans
     known = False
     for ident in sources:
         span = spans.get(ident)
         if span is not None:
             known = True
             for text in texts[span[0] : span[1]]:
-                if words in text:
+                if _occurs(words, text):
                     return True
+        elif (cells := ctx.row_cells(ident)) is not None:
+            known = True
+            if any(_occurs(words, cell) for cell in cells):
+                return True
     return not known
 
 
 @rule(
     "text.not-in-source",
-    "quotes and attributions occur verbatim in a source block",
-    "an outcome's `quote` and a statement's `attribution` occur verbatim in one of their source blocks",
+    "quotes and attributions occur verbatim in a source",
+    "an outcome's or mentioned event's `quote` and a statement's `attribution` occur verbatim in one of their "
+    "sources (a block, a list item, a header line or a table row; a tab printed in the text reads as a space)",
 )
 def not_in_source(ctx: Context) -> Iterator[Fault]:
-    texts, spans = ctx.texts, ctx.spans
-    for key, field in (("statements", "attribution"), ("outcomes", "quote")):
+    for key, field in (("events", "quote"), ("statements", "attribution"), ("outcomes", "quote")):
         for n, thing in enumerate(ctx.record.get(key, ())):
-            if not _verbatim(texts, spans, thing[field], thing["sources"]):
+            if field in thing and not _verbatim(ctx, thing[field], thing["sources"]):
                 yield (
                     f"/{key}/{n}/{field}",
-                    f"the {field} does not occur verbatim in its source blocks ({listed(thing['sources'])})",
+                    f"the {field} does not occur verbatim in its sources ({listed(thing['sources'])})",
                 )
 
 

@@ -24,6 +24,7 @@ import re
 import zipfile
 from typing import TYPE_CHECKING, Any
 
+from visitexport.dates import bounds
 from visitexport.formats.tabular.layout import (
     ABOUT,
     LISTS,
@@ -76,7 +77,8 @@ def dump_xlsx(record: dict[str, Any]) -> bytes:
     book = Workbook(write_only=True)
     _Writer(book, layout(), record).write()
     date = record.get("release", {}).get("date")
-    when = datetime.datetime.fromisoformat(date) if date else NO_DATE
+    # A release dated only to the month or year is dated its first day: the properties need a day.
+    when = datetime.datetime.fromisoformat(bounds(date)[0]) if date else NO_DATE
     book.properties.creator = "visitexport"
     book.properties.title = title_of(record)
     book.properties.created = when
