@@ -13,7 +13,7 @@ library GitHub renders Markdown with, as a second, independent parser.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -144,6 +144,40 @@ def release_stream(tokens: list[Token]) -> list[Entry]:
             out.append(("table", depth, table))
             table = None
         i += 1
+    return out
+
+
+class FactItem(NamedTuple):
+    """One item of the report's own ``*`` lists: the heading it is written under, how deep it is among
+    ``*`` lists (1 for an item of its own, 2 for its facts), its bold label and the text after it."""
+
+    heading: str
+    depth: int
+    label: str
+    value: str
+
+
+def fact_items(tokens: list[Token]) -> list[FactItem]:
+    """Every item of a ``*`` list (the report's own: the release's lists use '-' and '+'), in order."""
+    out: list[FactItem] = []
+    heading = ""
+    markers: list[str] = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            heading = plain(tokens[i + 1])
+        elif token.type == "bullet_list_open":
+            markers.append(token.markup)
+        elif token.type == "bullet_list_close":
+            markers.pop()
+        elif token.type == "list_item_open" and markers[-1] == "*":
+            inline = next(t for t in tokens[i:] if t.type == "inline")
+            children = [c for c in inline.children or [] if c.type != "text" or c.content]
+            kinds = [c.type for c in children]
+            assert kinds[:1] == ["strong_open"], inline.content  # each begins with its bold label
+            end = kinds.index("strong_close")
+            label = "".join(c.content for c in children[1:end]).removesuffix(":")
+            value = "".join(c.content for c in children[end + 1 :] if c.type == "text").removeprefix(" ")
+            out.append(FactItem(heading, markers.count("*"), label, value))
     return out
 
 

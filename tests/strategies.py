@@ -113,13 +113,11 @@ def resolve(key: str, n: int, thing: dict[str, Any]) -> dict[str, Any]:
     """Make a generated fact's references point at things the example has."""
     thing["id"] = f"gen-{key}-{n}"
     thing["sources"] = [PARAGRAPH["id"]]
-    if "inferred" in thing:  # only fields that are there can be marked worked out
-        thing["inferred"] = {field: how for field, how in thing["inferred"].items() if field in thing}
-        if not thing["inferred"]:
-            del thing["inferred"]
+    if key in ("people", "organisations") and "name" not in thing and "designation" not in thing:
+        thing["designation"] = "the Minister" if key == "people" else "the two Foreign Ministries"
     if key == "people":
-        if "name" not in thing and "designation" not in thing:
-            thing["designation"] = "the Minister"
+        if "members" in thing:
+            thing["members"] = ["kono"]
         for membership in thing.get("memberships", ()):
             membership["organisation"] = "mofa-jp"
             if "sources" in membership:
@@ -157,6 +155,10 @@ def resolve(key: str, n: int, thing: dict[str, Any]) -> dict[str, Any]:
             thing["parties"] = ["JP"]
         if "date" in thing:
             thing["date"] = _plain_when(thing["date"])
+    if "inferred" in thing:  # only fields that are there can be marked worked out
+        thing["inferred"] = {field: how for field, how in thing["inferred"].items() if field in thing}
+        if not thing["inferred"]:
+            del thing["inferred"]
     return thing
 
 

@@ -48,7 +48,12 @@ def test_the_seed_ingests_to_the_example_document_layer(example: dict[str, Any])
     ingested = _ingest(SEED.read_bytes(), str(SEED))
     assert ingested.record["document"] == example["document"]
     assert ingested.warnings == ()
-    assert ingested.record["release"] == {"issuer": "ministry-of-foreign-affairs", "date": "2000-11-04"}
+    assert ingested.record["release"] == {
+        "issuer": "ministry-of-foreign-affairs",
+        "date": "2000-11-04",
+        "title": "Visit to the Russian Federation by Minister for Foreign Affairs Yohei Kono",
+        "sources": ["h1", "h2", "h3"],
+    }
     assert ingested.record["organisations"] == [
         {
             "id": "ministry-of-foreign-affairs",
@@ -242,7 +247,7 @@ def test_header_layouts(head: str, expected: list[str]) -> None:
 
 def test_a_date_without_a_year_is_no_release_date_and_says_so() -> None:
     ingested = _ingest(b"Talks\n\nTuesday, September 25\n\nThey met.\n")
-    assert "release" not in ingested.record
+    assert ingested.record["release"] == {"title": "Talks", "sources": ["h1"]}  # the title alone
     assert [str(w) for w in ingested.warnings] == [
         'line 3: the date line "Tuesday, September 25" names no day of a year: the release\'s date is left out'
     ]

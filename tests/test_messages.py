@@ -123,7 +123,7 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
     ),
     "xml-root": ("root.xml", "<r\u200d" + "r" * 3_000 + "/>", "the root element is r\\u200drrr"),
     # openpyxl refuses C0 controls but a carriage return, so DEL and C1 stand in for them.
-    "workbook-value": ("country.xlsx", _workbook("H2", "J\r\x7f\u009f" + "P" * 5_000), "'J\\r\\x7f\\u009fPPP"),
+    "workbook-value": ("country.xlsx", _workbook("I2", "J\r\x7f\u009f" + "P" * 5_000), "'J\\r\\x7f\\u009fPPP"),
     "workbook-header": ("header.xlsx", _workbook("G1", "Notes\r" + "n" * 5_000), "unknown column 'Notes\\rnnn"),
 }
 

@@ -560,6 +560,7 @@ def test_layout_pleasant_to_use() -> None:
         "Other printed names",
         "Referred to as",
         "Group",
+        "Members",
         "Honorific",
         "Country",
         "Sources",
@@ -739,7 +740,7 @@ def test_validation_problems_are_reported_at_their_cells() -> None:
     found = problems(edited(dump_xlsx(load_json(EXAMPLE)), schema_errors))
     assert [(p.rule, p.place, p.pointer) for p in found] == [
         ("schema.required", "Outcomes!A14", "/outcomes/12"),  # the row of the outcome missing its summary
-        ("schema.enum", "People!H2", "/people/0/country"),
+        ("schema.enum", "People!I2", "/people/0/country"),
     ]
 
     def unknown_id(book: Any) -> None:

@@ -15,6 +15,7 @@ place; every writer is handed a record only once it is known to be valid.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from visitexport import formats
@@ -128,18 +129,23 @@ def format_bytes(data: bytes, source: str = "<input>") -> bytes:
     return canonical_bytes(value)
 
 
-def ingest(text: bytes | str, source: str = "<text>", *, encoding: str = "utf-8") -> Ingested:
-    """A release's plain text read into a valid record, and where its structure was a guess.
+def ingest(
+    text: bytes | str, source: str = "<text>", *, encoding: str = "utf-8", offices: Sequence[str] = ()
+) -> Ingested:
+    """A release's plain text read into a valid record, and where its structure or a fact was a guess.
 
     `text` is the release as bytes (decoded with `encoding`) or as a string.
     The record holds the whole document layer (rendering it back gives `text`
-    byte for byte), an id, and the release's date and issuer where the header
-    prints them. Raises `InvalidRecordError` for bytes that are no release's
-    text (empty, binary, not in `encoding`, a line too long), naming the line.
+    byte for byte), an id, and the facts the layout states plainly (the
+    release's date, issuer and title, the visit from its lead, one engagement
+    per dated heading, people named with an office); `offices` adds to the
+    built-in list of offices people are named with. Raises
+    `InvalidRecordError` for bytes that are no release's text (empty, binary,
+    not in `encoding`, a line too long), naming the line.
     """
     from visitexport.formats.text.codec import ingest as read
 
-    return read(text, source, encoding)
+    return read(text, source, encoding, offices=tuple(offices))
 
 
 def xsd_bytes() -> bytes:

@@ -137,6 +137,13 @@ def _coloured(line: str) -> str:
     show_default=True,
     help="text: warnings and problems on standard error; json: one report object.",
 )
+@click.option(
+    "--office",
+    "offices",
+    multiple=True,
+    metavar="OFFICE",
+    help="An office people are named with, beyond the built-in list (repeat for several): --office 'Governor-General'.",
+)
 @_COLOUR
 def ingest(
     *,
@@ -145,14 +152,17 @@ def ingest(
     out_dir: str | None,
     encoding: str,
     output_format: str,
+    offices: tuple[str, ...],
     colour: str,
 ) -> None:
     """Read press releases' plain text into records (RELEASES are files, or - for standard input).
 
     Each record holds the whole text (converting it --to text gives back the
-    file byte for byte), an id, and the release's date and issuer where its
-    header prints them. Where the structure was a guess, a warning names the
-    line. Nothing is written for a text that cannot be read.
+    file byte for byte), an id, and the facts its layout states plainly: the
+    release's date, issuer and title, the visit from its lead, one engagement
+    per dated heading, people named with an office. Where the structure was a
+    guess, or a fact unsure, a warning names the line. Nothing is written for a
+    text that cannot be read.
     """
     if output is not None and out_dir is not None:
         raise click.UsageError("give -o or --out-dir, not both")
@@ -169,7 +179,7 @@ def ingest(
     report_err = output_format == "json" and STDIO in targets
     entries: list[ingesting.Entry] = []
     for release, target in zip(releases, targets, strict=True):
-        entry = ingesting.ingest_file(release, target, encoding)
+        entry = ingesting.ingest_file(release, target, encoding, offices)
         entries.append(entry)
         if output_format == "text":
             if entry.result.problems:

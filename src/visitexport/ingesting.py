@@ -45,11 +45,11 @@ def targets(releases: Sequence[str], out_dir: str) -> list[str]:
     return out
 
 
-def ingest_file(release: str, target: str, encoding: str) -> Entry:
+def ingest_file(release: str, target: str, encoding: str, offices: tuple[str, ...] = ()) -> Entry:
     """Read one release and write its record to `target` (`-` for standard output); never raises for bad text."""
     data = read_input(release, MAX_TEXT_BYTES)
     try:
-        ingested = api.ingest(data, release, encoding=encoding)
+        ingested = api.ingest(data, release, encoding=encoding, offices=offices)
     except InvalidRecordError as exc:
         return Entry(FileResult(release, tuple(exc.problems)))
     if target != STDIO:

@@ -192,14 +192,14 @@ def add_override(parts: dict[str, bytes], name: str, content_type: str) -> None:
 
 def add_sheet(parts: dict[str, bytes], title: str, state: str = "visible") -> str:
     """A new worksheet named `title` (one header cell), listed in the workbook; its part's name."""
-    name = "xl/worksheets/sheet17.xml"
+    name = "xl/worksheets/sheet99.xml"  # past every sheet the layout has
     parts[name] = (
         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
         b'<row r="1"><c r="A1" t="inlineStr"><is><t>Notes</t></is></c></row>'
         b'<row r="2"><c r="A2" t="inlineStr"><is><t>an extra sheet</t></is></c></row>'
         b"</sheetData></worksheet>"
     )
-    sheet = f'<sheet xmlns:r="{RELATIONSHIPS}" name="{title}" sheetId="17" state="{state}" r:id="rId99"/>'
+    sheet = f'<sheet xmlns:r="{RELATIONSHIPS}" name="{title}" sheetId="99" state="{state}" r:id="rId99"/>'
     edit(parts, WORKBOOK, "</sheets>", sheet + "</sheets>")
     add_relationship(parts, WORKBOOK_RELS, f"{RELATIONSHIPS}/worksheet", f"/{name}")
     add_override(parts, name, f"{SPREADSHEET}.worksheet+xml")

@@ -2,30 +2,46 @@
 
 Mapping contract (record -> report; a rendering, not read back):
 
-- ``# title`` (the header's title, its printed lines joined already; the
-  record's id when the header has none), then the release's metadata: its
-  qualifiers as printed ('(Summary)', 'Provisional Translation'), when it was
-  published (the date in words, and the printed date line when it says it
-  otherwise), by whom (the issuer, else its printed line, and the issuing
-  country), its language, and its source: a link when the record has a
-  ``release.url`` (an http(s) address: the only link made from data); what
-  the record does not state is "not recorded";
+- ``# title`` (the header's title, its printed lines joined already; else the
+  record's title, else its id), then the release's metadata: its qualifiers as
+  printed ('(Summary)', 'Provisional Translation'), when it was published (the
+  date in words, and the printed date line when it says it otherwise), by whom
+  (the issuer, else its printed line, and the issuing country), its language,
+  and its source: a link when the record has a ``release.url`` (an http(s)
+  address: the only link made from data); what the record does not state is
+  "not recorded"; what it worked out says how ("worked out from the header");
 - ``## At a glance``: principals, the kind, direction and status of the visit,
-  countries, places, period, how many engagements, people, outcomes and
-  follow-ups (`md_facts.is_follow_up`);
+  countries, its itinerary leg by leg, places, period, and how many engagements,
+  outcomes (and of them follow-ups, `md_facts.is_follow_up`), statements,
+  mentioned events, people, organisations, places and documents;
 - ``## Release text``: the document body in reading order, every block once
   (`md_release`); the footer (navigation, related links) is left out, and so is
   all layout (line breaks, indentation, empty lines, a table's printed style);
-- an engagement whose sources include a section gets that section (the first
-  one not already taken) as its heading, followed by a ``*`` list of its facts:
-  name and kind, date, times, duration, place, occasion, participants by side
-  (the issuing country's first), and its sub-engagements that have no section
-  of their own, nested; engagements with no section get a heading under
-  ``## Other engagements``, with links to their source blocks;
-- ``## People``, ``## Statements``, ``## Outcomes and follow-ups`` and
-  ``## Referenced documents`` tables; a source column cites each row's source
-  blocks by their printed labels and links to the section holding them (a
-  header line to the title, a footer part to the release text).
+- every engagement, mentioned event, statement and outcome appears once, as a
+  ``*`` list item of its facts, where its sources lie (`Facts.home`): under the
+  heading of the section they lie in (the first in reading order when they lie
+  in several), under ``## Release text`` when they lie outside every section or
+  in the footer, and with the metadata when they cite the header alone. A
+  sub-engagement placed with its parent is nested in its parent's item ("Within
+  it"); one placed elsewhere names its parent ("Part of"). Each item ends with
+  its sources, cited by their printed labels (a table row as "..., row 2"), each
+  citation once, linking to the section holding them;
+- an engagement's facts: name, kind and status, dates, times (offset, zone as
+  printed, time zone, roughly or not), part of the day, durations, place,
+  occasion, topics, participants by side (the issuing country's first; those
+  without a side last) with title, role and organisation; a statement's: kind,
+  speaker, summary, addressees, who delivered it, the engagement; an outcome's:
+  kind, status, summary, parties, addressees, who is to act, due date,
+  condition, place, documents, PLOVER event type, the engagement; a mentioned
+  event's: kind, status, name, dates, places, parties. Quotes and attributions
+  are left out: they are the release's own words, shown once in its text;
+- ``## People``, ``## Organisations``, ``## Places`` and ``## Referenced
+  documents`` tables: who and what the facts name.
+
+Dates: an exact date in words, with its printed words ("as printed: 2
+November") and how it was worked out when it was ("year from the release
+date"); a fuzzy date as printed, with the bounds the record knows ("4 November
+to 31 December 2000", "by 31 December 2000", "from ...", or none).
 
 Anchors are the ids GitHub gives headings (`md_page.Page.heading`). All record
 text goes through `md_text`, so it renders as exactly that text.
@@ -37,32 +53,36 @@ from typing import NamedTuple
 
 from visitexport.formats.markdown import text as md_text
 from visitexport.formats.markdown.facts import (
+    RELEASE_PART,
     Facts,
     Thing,
-    duration_words,
     engagements,
+    how_words,
     human_date,
     is_follow_up,
     kind_words,
-    when_bounds,
+    length_words,
+    span_words,
     when_text,
 )
 from visitexport.formats.markdown.page import Page
 from visitexport.formats.markdown.release import write_release
 
-__all__ = ["FACT_MARKER", "Report", "dump_markdown", "fact", "report"]
+__all__ = ["FACT_MARKER", "Report", "dump_markdown", "fact", "period_words", "report"]
 
 #: The marker of the report's own lists (the release's lists use '-' and '+').
 FACT_MARKER = "*"
 _NESTED = " " * (len(FACT_MARKER) + 1)
+#: Where the facts that cite the header alone go, in the anchors: the title's.
+_RELEASE_PART_KEY = "#release"
 
 
 class Report(NamedTuple):
     """The report's text, where its anchors point, and what the summary shares with it."""
 
     text: str
-    #: Anchor of each section and engagement by id, of the title under each header line's id, and of the
-    #: release text under "".
+    #: Anchor of each section by id, of the title under each header line's id, of the release text under "",
+    #: and of the place each engagement, event, statement and outcome is written, under its id.
     anchors: dict[str, str]
     facts: Facts
     #: The lines of the "At a glance" block.
@@ -74,121 +94,267 @@ def fact(label: str, value: str) -> str:
     return f"{FACT_MARKER} **{md_text.inline(label)}:** {value}"
 
 
+def _plural(count: int, word: str, plural: str = "") -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def period_words(period: Thing) -> str:
+    """A period in words: '1 to 4 November 2000 (as printed: From 1 to 4 November 2000)'."""
+    words = span_words(period["start"], period["end"])
+    about = [f"as printed: {period['printed']}"] if "printed" in period else []
+    if "inferred" in period:
+        about.append(how_words(period["inferred"]))
+    return f"{words} ({'; '.join(about)})" if about else words
+
+
+def _worked_out(thing: Thing, field: str, words: str) -> str:
+    """`words` for a field's value, with how it was worked out when the record says it was."""
+    how = thing.get("inferred", {}).get(field)
+    return words if how is None else f"{words} ({how_words(how)})"
+
+
+def _clock_words(facts: Facts, clock: Thing) -> str:
+    """A clock time: 'about 10:00-12:30 UTC+03:00 on 2 November 2000, Europe/Moscow (as printed: ...)'."""
+    words = ("about " if clock.get("approximate") else "") + clock["start"]
+    words += f"-{clock['end']}" if "end" in clock else ""
+    words += f" UTC{clock['utc_offset']}" if "utc_offset" in clock else ""
+    words += f" on {human_date(clock['date'])}" if "date" in clock else ""
+    words += f", {clock['time_zone']}" if "time_zone" in clock else ""
+    about = []
+    if "printed" in clock:
+        about.append(f"as printed: {clock['printed']}")
+    if "zone" in clock and clock["zone"] not in clock.get("printed", ""):
+        about.append(f"zone as printed: {clock['zone']}")
+    if "inferred" in clock:
+        about.append(how_words(clock["inferred"], "time zone worked out"))
+    return f"{words} ({'; '.join(about)})" if about else words
+
+
 class _Writer:
     def __init__(self, record: Thing) -> None:
         self.record = record
-        self.facts = Facts(record)
+        self.facts = facts = Facts(record)
         self.page = Page()
-        self.anchors: dict[str, str] = {}
-        self.owner: dict[str, Thing] = {}
-        self.homeless: list[Thing] = []
-        self.subs: dict[str, list[Thing]] = {}
+        self.parent: dict[str, Thing | None] = {}
+        #: What goes where: the engagements, events, statements and outcomes of each home, in record order.
+        self.placed: dict[str | None, list[tuple[str, Thing]]] = {}
+        self.home: dict[str, str | None] = {}
         for engagement, parent in engagements(record):
-            sections = (
-                s
-                for s in engagement["sources"]
-                if self.facts.blocks[s].get("type") == "section" and s not in self.facts.footer
-            )
-            section = next((s for s in sections if s not in self.owner), None)
-            if section is not None:
-                self.owner[section] = engagement
-            elif parent is None:
-                self.homeless.append(engagement)
-            else:
-                self.subs.setdefault(parent["id"], []).append(engagement)
+            self.parent[engagement["id"]] = parent
+            self.home[engagement["id"]] = home = facts.home(engagement["sources"])
+            if parent is None or self.home[parent["id"]] != home:
+                self.placed.setdefault(home, []).append(("engagement", engagement))
+        for key, kind in (("events", "event"), ("statements", "statement"), ("outcomes", "outcome")):
+            for thing in record.get(key, []):
+                self.home[thing["id"]] = home = facts.home(thing["sources"])
+                self.placed.setdefault(home, []).append((kind, thing))
+        self.anchors = self._anchors()
+        for ident, home in self.home.items():
+            self.anchors[ident] = self.anchors[_RELEASE_PART_KEY if home is RELEASE_PART else home]
+
+    def _anchors(self) -> dict[str, str]:
+        """The anchors of the headings before anything is written, so that a fact may link to a later section.
+
+        The facts add no headings, so the headings and their anchors are those of a report without them.
+        """
+        page = Page()
+        anchors = {_RELEASE_PART_KEY: page.heading(1, self.facts.title())}
+        anchors.update(dict.fromkeys(self.facts.header, anchors[_RELEASE_PART_KEY]))
+        page.heading(2, "At a glance")
+        anchors[""] = page.heading(2, "Release text")
+        anchors.update(write_release(page, self.record["document"].get("body", []), 3, lambda _b, _p: None))
+        return anchors
 
     def source_links(self, sources: list[str]) -> str:
-        links = []
-        for source in self.facts.outermost(sources):
-            anchor = self.anchors[self.facts.section_of(source)]
-            links.append(f"[{md_text.inline(self.facts.cite(source))}](#{anchor})")
-        return ", ".join(links)
+        """Links to the sections holding `sources`, each citation once."""
+        facts = self.facts
+        return ", ".join(
+            f"[{md_text.inline(words)}](#{self.anchors[facts.section_of(source)]})"
+            for words, source in facts.citations(sources)
+        )
 
-    def under_section(self, section: Thing, pad: str) -> None:
-        """After a section's heading: the facts of the engagement it belongs to, if any."""
-        engagement = self.owner.get(section["id"])
-        if engagement is not None:
+    def engagement_link(self, ident: str) -> str:
+        engagement = next(e for e, _ in engagements(self.record) if e["id"] == ident)
+        return f"[{md_text.inline(self.facts.engagement_title(engagement))}](#{self.anchors[ident]})"
+
+    def engagement_fact(self, label: str, thing: Thing, pad: str) -> None:
+        """The engagement a statement or outcome belongs to, unless it is written under that engagement's
+        section already (its heading says so)."""
+        ident = thing.get("engagement")
+        if ident is None:
+            return
+        where, home = self.home[ident], self.home[thing["id"]]
+        if where and home and (where == home or where in (s["id"] for s in self.facts.places[home].sections)):
+            return
+        self.page.lines.append(pad + fact(label, self.engagement_link(ident)))
+
+    def under(self, home: str | None, pad: str) -> None:
+        """The items of everything that belongs at `home`, after its heading (or the metadata)."""
+        things = self.placed.get(home, [])
+        if not things:
+            return
+        if home is not RELEASE_PART:
             self.page.blank()
-            self.engagement_facts(engagement, pad)
+        for kind, thing in things:
+            if kind == "engagement":
+                self.engagement(thing, pad)
+            elif kind == "event":
+                self.event(thing, pad)
+            elif kind == "statement":
+                self.statement(thing, pad)
+            else:
+                self.outcome(thing, pad)
 
-    def engagement_facts(self, engagement: Thing, pad: str, *, nested: bool = False) -> None:
-        """The ``*`` list of an engagement's facts, its section-less sub-engagements nested in it."""
+    def engagement(self, engagement: Thing, pad: str, *, within: bool = False) -> None:
+        """An engagement's item: its facts nested, and the sub-engagements placed with it nested deeper."""
         facts, lines = self.facts, self.page.lines
         inline = md_text.inline
-        title = inline(facts.engagement_title(engagement, with_date=False))
-        status = engagement["status"] if nested and "name" not in engagement else None
-        about = status or f"{kind_words(engagement['kind'])}, {engagement['status']}"
-        lines.append(pad + fact("Within it" if nested else "Engagement", f"{title} ({inline(about)})"))
-        pad += _NESTED if nested else ""
-        day = when_text(engagement["date"])
-        if "end_date" in engagement:
-            day += f" to {when_text(engagement['end_date'])}"
-        lines.append(pad + fact("Date", inline(day)))
+        title = facts.engagement_title(engagement, with_date=False)
+        about = [kind_words(engagement["kind"])] if "name" in engagement else []
+        about += [_worked_out(engagement, "status", kind_words(engagement["status"]))] if "status" in engagement else []
+        headline = f"{title} ({', '.join(about)})" if about else title
+        lines.append(pad + fact("Within it" if within else "Engagement", inline(headline)))
+        inner = pad + _NESTED
+        parent = self.parent[engagement["id"]]
+        if parent is not None and not within:
+            lines.append(inner + fact("Part of", self.engagement_link(parent["id"])))
+        if "date" in engagement:
+            day = when_text(engagement["date"])
+            if "end_date" in engagement:
+                day += f" to {when_text(engagement['end_date'])}"
+            lines.append(inner + fact("Date", inline(day)))
+        elif "end_date" in engagement:
+            lines.append(inner + fact("Last day", inline(when_text(engagement["end_date"]))))
+        if "part_of_day" in engagement:
+            part = engagement["part_of_day"]
+            words = part["value"] + (f" (as printed: {part['printed']})" if "printed" in part else "")
+            lines.append(inner + fact("Part of the day", inline(words)))
         for clock in engagement.get("times", []):
-            span = clock["start"] + (f"-{clock['end']}" if "end" in clock else "")
-            local = f" on {human_date(clock['date'])}" if "date" in clock else ""
-            zone = f", {clock['time_zone']}" if "time_zone" in clock else ""
-            printed = f" (as printed: {clock['printed']})" if "printed" in clock else ""
-            lines.append(pad + fact("Time", inline(f"{span} UTC{clock['utc_offset']}{local}{zone}{printed}")))
+            lines.append(inner + fact("Time", inline(_clock_words(facts, clock))))
         for key, words in (("duration", "Duration"), ("scheduled_duration", "Scheduled duration")):
             if key in engagement:
-                lines.append(pad + fact(words, inline(duration_words(engagement[key]))))
-        if "place" in engagement:
-            lines.append(pad + fact("Place", inline(facts.place_words(engagement["place"]))))
-        if "occasion" in engagement:
-            lines.append(pad + fact("Occasion", inline(engagement["occasion"])))
+                lines.append(inner + fact(words, inline(length_words(engagement[key]))))
+        for key, label in (("place", "Place"), ("occasion", "Occasion")):
+            if key in engagement:
+                words = facts.place_words(engagement[key]) if key == "place" else engagement[key]
+                lines.append(inner + fact(label, inline(_worked_out(engagement, key, words))))
+        if "topics" in engagement:
+            lines.append(inner + fact("Topics", inline("; ".join(engagement["topics"]))))
         for side, participants in facts.sides(engagement):
             people = []
             for participant in participants:
                 about_person = [participant["title"]["printed"]] if "title" in participant else []
-                about_person.append(kind_words(participant["role"]))
-                people.append(f"{facts.name(participant['person'])} ({', '.join(about_person)})")
-            lines.append(pad + fact(f"{facts.party(side)} side", inline("; ".join(people))))
-        for sub in self.subs.get(engagement["id"], []):
-            self.engagement_facts(sub, pad, nested=True)
+                about_person += [kind_words(participant["role"])] if "role" in participant else []
+                if "organisation" in participant:
+                    organisation = facts.by_id[participant["organisation"]]
+                    about_person.append(f"for {organisation.get('abbreviation') or facts.name(organisation['id'])}")
+                about_person += [
+                    how_words(how, f"{kind_words(field)} worked out")
+                    for field, how in participant.get("inferred", {}).items()
+                ]
+                name = facts.name(participant["person"])
+                people.append(f"{name} ({', '.join(about_person)})" if about_person else name)
+            label = "Participants" if side is None else f"{facts.party(side)} side"
+            lines.append(inner + fact(label, inline("; ".join(people))))
+        lines.append(inner + fact("Source", self.source_links(engagement["sources"])))
+        for sub in engagement.get("engagements", []):
+            if self.home[sub["id"]] == self.home[engagement["id"]]:
+                self.engagement(sub, inner, within=True)
+
+    def event(self, event: Thing, pad: str) -> None:
+        facts, lines, inline = self.facts, self.page.lines, md_text.inline
+        about = [_worked_out(event, key, kind_words(event[key])) for key in ("kind", "status") if key in event]
+        label = f"Mentioned event ({', '.join(about)})" if about else "Mentioned event"
+        lines.append(pad + fact(label, inline(event["name"])))
+        inner = pad + _NESTED
+        if "date" in event:
+            day = when_text(event["date"])
+            if "end_date" in event:
+                day += f" to {when_text(event['end_date'])}"
+            lines.append(inner + fact("Date", inline(day)))
+        elif "end_date" in event:
+            lines.append(inner + fact("Last day", inline(when_text(event["end_date"]))))
+        if "places" in event:
+            places = ", ".join(facts.place_words(p) for p in event["places"])
+            lines.append(inner + fact("Places", inline(_worked_out(event, "places", places))))
+        if "parties" in event:
+            lines.append(
+                inner + fact("Parties", inline(_worked_out(event, "parties", facts.parties(event["parties"]))))
+            )
+        if "occasion" in event:
+            lines.append(inner + fact("Occasion", inline(event["occasion"])))
+        lines.append(inner + fact("Source", self.source_links(event["sources"])))
+
+    def statement(self, statement: Thing, pad: str) -> None:
+        facts, lines, inline = self.facts, self.page.lines, md_text.inline
+        label = f"{kind_words(statement['kind']).capitalize()} by {facts.party(statement['speaker'])}"
+        lines.append(pad + fact(label, inline(statement["summary"])))
+        inner = pad + _NESTED
+        if "addressees" in statement:
+            lines.append(inner + fact("To", inline(facts.parties(statement["addressees"]))))
+        if "delivered_by" in statement:
+            lines.append(inner + fact("Delivered by", inline(facts.name(statement["delivered_by"]))))
+        self.engagement_fact("At", statement, inner)
+        lines.append(inner + fact("Source", self.source_links(statement["sources"])))
+
+    def outcome(self, outcome: Thing, pad: str) -> None:
+        facts, lines, inline = self.facts, self.page.lines, md_text.inline
+        about = [kind_words(outcome["status"])] if "status" in outcome else []
+        if is_follow_up(outcome) and outcome["kind"] != "follow_up":
+            about.append("follow-up")
+        kind = kind_words(outcome["kind"]).capitalize()
+        lines.append(pad + fact(f"{kind} ({', '.join(about)})" if about else kind, inline(outcome["summary"])))
+        inner = pad + _NESTED
+        for key, words in (("parties", "Parties"), ("addressees", "To"), ("actors", "To act")):
+            if key in outcome:
+                lines.append(inner + fact(words, inline(facts.parties(outcome[key]))))
+        if "due" in outcome:
+            lines.append(inner + fact("Due", inline(when_text(outcome["due"]))))
+        if "condition" in outcome:
+            lines.append(inner + fact("Condition", inline(outcome["condition"])))
+        if "place" in outcome:
+            lines.append(inner + fact("Place", inline(facts.place_words(outcome["place"]))))
+        if "documents" in outcome:
+            lines.append(inner + fact("Documents", inline("; ".join(facts.name(d) for d in outcome["documents"]))))
+        if "event_type" in outcome:
+            lines.append(inner + fact("Event type", inline(f"{outcome['event_type']} (PLOVER)")))
+        self.engagement_fact("From", outcome, inner)
+        lines.append(inner + fact("Source", self.source_links(outcome["sources"])))
+
+    def under_section(self, section: Thing, pad: str) -> None:
+        """After a section's heading: what its blocks are the sources of."""
+        self.under(section["id"], pad)
 
     def write(self) -> Report:
         record, facts, page = self.record, self.facts, self.page
         release = record.get("release", {})
         inline = md_text.inline
-        title = page.heading(1, facts.title())
-        self.anchors.update(dict.fromkeys(facts.header, title))
+        page.heading(1, facts.title())
         page.blank()
-        qualifiers = facts.header_lines("qualifier")
+        qualifiers = facts.header_lines("qualifier") or release.get("qualifiers", [])
         if qualifiers:
             page.lines.append(
                 fact("Qualifier" if len(qualifiers) == 1 else "Qualifiers", inline("; ".join(qualifiers)))
             )
         source = md_text.link(release["url"], release["url"]) if "url" in release else "not recorded"
+        language = _worked_out(release, "language", release["language"]) if "language" in release else None
         page.lines += [
             fact("Published", inline(facts.published() or "not recorded")),
             fact("Issuer", inline(facts.issuer() or "not recorded")),
-            fact("Language", inline(release.get("language", "not recorded"))),
+            fact("Language", inline(language or "not recorded")),
             fact("Source", source),
         ]
+        self.under(RELEASE_PART, "")
         page.blank()
         page.heading(2, "At a glance")
         page.blank()
         glance = self.glance()
         page.lines += glance
         page.blank()
-        self.anchors[""] = page.heading(2, "Release text")
+        page.heading(2, "Release text")
+        self.under("", "")
         anchors = write_release(page, record["document"].get("body", []), 3, self.under_section)
-        self.anchors.update(anchors)
-        for section, engagement in self.owner.items():
-            self.anchors[engagement["id"]] = anchors[section]
-        if self.homeless:
-            page.blank()
-            page.heading(2, "Other engagements")
-            for engagement in self.homeless:
-                page.blank()
-                self.anchors[engagement["id"]] = page.heading(3, facts.engagement_title(engagement))
-                page.blank()
-                self.engagement_facts(engagement, "")
-                page.lines.append(fact("Release text", self.source_links(engagement["sources"])))
-        for engagement, parent in engagements(record):
-            if engagement["id"] not in self.anchors and parent is not None:  # listed within its parent's facts
-                self.anchors[engagement["id"]] = self.anchors[parent["id"]]
+        assert all(self.anchors[k] == v for k, v in anchors.items())  # as `_anchors` foresaw
         self.tables()
         return Report(page.text(), dict(self.anchors), facts, glance)
 
@@ -200,91 +366,128 @@ class _Writer:
         if visit is not None:
             who = "; ".join(facts.person_with_title(p) for p in visit["principals"])
             lines.append(fact("Principal" if len(visit["principals"]) == 1 else "Principals", inline(who)))
-            home = facts.home()
-            direction = visit["direction"]
-            if home is not None:
-                direction += f" ({'from' if direction == 'outbound' else 'to'} {home})"
-            kind = [kind_words(visit["kind"])] if "kind" in visit else []
-            lines.append(fact("Visit", inline(", ".join([*kind, direction, visit["status"]]))))
-            lines.append(fact("Countries", inline(", ".join(visit["countries"]))))
+            about = [kind_words(visit["kind"])] if "kind" in visit else []
+            if "direction" in visit:
+                direction, home = kind_words(visit["direction"]), facts.home_country()
+                if home is not None and visit["direction"] != "third_country":
+                    direction += f" ({'from' if visit['direction'] == 'outbound' else 'to'} {home})"
+                about.append(_worked_out(visit, "direction", direction))
+            if "status" in visit:
+                about.append(_worked_out(visit, "status", kind_words(visit["status"])))
+            if about:
+                lines.append(fact("Visit", inline(", ".join(about))))
+            if "countries" in visit:
+                lines.append(fact("Countries", inline(_worked_out(visit, "countries", ", ".join(visit["countries"])))))
+            if "legs" in visit:
+                legs = []
+                for leg in visit["legs"]:
+                    words = leg["country"]
+                    if "places" in leg:
+                        words += f": {', '.join(facts.name(p) for p in leg['places'])}"
+                    if "period" in leg:
+                        words += f", {period_words(leg['period'])}"
+                    legs.append(words)
+                lines.append(fact("Itinerary", inline("; then ".join(legs))))
+            for key, label in (("accompanying", "Accompanied by"), ("hosts", "Hosts")):
+                if key in visit:
+                    lines.append(fact(label, inline(_worked_out(visit, key, facts.parties(visit[key])))))
             if "places" in visit:
-                lines.append(fact("Places", inline(", ".join(facts.place_words(p) for p in visit["places"]))))
+                places = ", ".join(facts.place_words(p) for p in visit["places"])
+                lines.append(fact("Places", inline(_worked_out(visit, "places", places))))
+            if "topics" in visit:
+                lines.append(fact("Topics", inline("; ".join(visit["topics"]))))
             if "period" in visit:
-                period = visit["period"]
-                span = f"{human_date(period['start'])} to {human_date(period['end'])}"
-                if "printed" in period:
-                    span += f" (as printed: {period['printed']})"
-                lines.append(fact("Period", inline(span)))
+                lines.append(fact("Period", inline(period_words(visit["period"]))))
         every = list(engagements(record))
         top = len(record.get("engagements", []))
         within = len(every) - top
-        count = f"{top}" + (f", with {within} sub-engagement{'s' if within != 1 else ''}" if within else "")
-        lines.append(fact("Engagements", count))
-        lines.append(fact("People", str(len(record.get("people", [])))))
+        lines.append(fact("Engagements", f"{top}" + (f", with {_plural(within, 'sub-engagement')}" if within else "")))
         outcomes = record.get("outcomes", [])
         follow_ups = sum(1 for o in outcomes if is_follow_up(o))
-        lines.append(fact("Outcomes", f"{len(outcomes)}, of which {follow_ups} follow-ups (what happens next)"))
+        which = "is a follow-up" if follow_ups == 1 else "are follow-ups"
+        lines.append(fact("Outcomes", f"{len(outcomes)}, of which {follow_ups} {which} (what happens next)"))
+        lines.append(fact("Statements", str(len(record.get("statements", [])))))
+        if "events" in record:
+            lines.append(fact("Mentioned events", str(len(record["events"]))))
+        named = [
+            _plural(len(record.get("people", [])), "person", "people"),
+            _plural(len(record.get("organisations", [])), "organisation"),
+            _plural(len(record.get("places", [])), "place"),
+            _plural(len(record.get("referenced_documents", [])), "document"),
+        ]
+        lines.append(fact("Named", ", ".join(named)))
         return lines
 
     def tables(self) -> None:
         record, facts = self.record, self.facts
         cell = md_text.block
 
-        def date_cells(when: Thing | None) -> list[str]:
-            if when is None:
-                return ["", ""]
-            return [cell(when["printed"]) if "printed" in when else "", cell(when_bounds(when))]
+        def name_cell(thing: Thing) -> str:
+            """A name, else the words the release refers to a person or body by; whether it is a group, and of
+            whom."""
+            words = thing.get("name") or f"{thing['designation']} (not named)"
+            if "name" in thing and "designation" in thing:
+                words += f" (referred to as {thing['designation']})"
+            if thing.get("group"):
+                words += " (a group)"
+            if "members" in thing:
+                words += f" (standing for {facts.parties(thing['members'])})"
+            return words
+
+        def country(thing: Thing) -> str:
+            return _worked_out(thing, "country", thing["country"]) if "country" in thing else ""
 
         people = [
             [
-                cell(p["name"]),
-                cell("; ".join(dict.fromkeys(t["normalised"] for t in p.get("titles", [])))),
-                cell(p.get("country", "")),
+                cell(name_cell(p)),
+                cell(p.get("honorific", "")),
+                cell("; ".join(dict.fromkeys(t.get("normalised", t["printed"]) for t in p.get("titles", [])))),
+                cell(country(p)),
+                cell(
+                    "; ".join(
+                        f"{m['role']}, {facts.party(m['organisation'])}"
+                        if "role" in m
+                        else facts.party(m["organisation"])
+                        for m in p.get("memberships", [])
+                    )
+                ),
             ]
             for p in record.get("people", [])
         ]
-        statements = [
+        organisations = [
             [
-                cell(facts.party(s["speaker"])),
-                cell(kind_words(s["kind"])),
-                cell(s["summary"]),
-                self.source_links(s["sources"]),
+                cell(name_cell(o)),
+                cell(o.get("abbreviation", "")),
+                cell(kind_words(o["kind"]) if "kind" in o else ""),
+                cell(country(o)),
+                cell(facts.party(o["parent"]) if "parent" in o else ""),
             ]
-            for s in record.get("statements", [])
+            for o in record.get("organisations", [])
         ]
-        outcomes = [
+        places = [
             [
-                cell(o["summary"]),
-                cell(kind_words(o["kind"])),
-                cell(facts.parties_to(o)),
-                *date_cells(o.get("due")),
-                self.source_links(o["sources"]),
+                cell(p["name"]),
+                cell(p.get("normalised_name", "")),
+                cell(kind_words(p["kind"]) if "kind" in p else ""),
+                cell(country(p)),
             ]
-            for o in record.get("outcomes", [])
+            for p in record.get("places", [])
         ]
         documents = [
             [
                 cell(d["title"]),
                 cell(kind_words(d["kind"])),
-                *date_cells(d.get("date")),
+                cell(when_text(d["date"])) if "date" in d else "",
                 cell(facts.parties(d["parties"])) if "parties" in d else "",
                 self.source_links(d["sources"]),
             ]
             for d in record.get("referenced_documents", [])
         ]
         for title, header, rows in (
-            ("People", ["Name", "Title at the time", "Country"], people),
-            ("Statements", ["Speaker", "Kind", "What was said", "Source"], statements),
-            (
-                "Outcomes and follow-ups",
-                ["What", "Kind", "Parties", "Due (as printed)", "Due (bounds)", "Source"],
-                outcomes,
-            ),
-            (
-                "Referenced documents",
-                ["Title", "Kind", "Date (as printed)", "Date (bounds)", "Parties", "Source"],
-                documents,
-            ),
+            ("People", ["Name", "Honorific", "Titles at the time", "Country", "Memberships"], people),
+            ("Organisations", ["Name", "Abbreviation", "Kind", "Country", "Part of"], organisations),
+            ("Places", ["Name", "Usual spelling", "Kind", "Country"], places),
+            ("Referenced documents", ["Title", "Kind", "Date", "Parties", "Source"], documents),
         ):
             if rows:
                 self.page.blank()

@@ -5,14 +5,20 @@ Mapping contract (record -> summary; a rendering, not read back):
 - ``# Summary: title``, the publication line (the qualifiers as printed, then
   when and by whom, as the report's metadata says it; what the record does not
   state is left out) and a link to the full report;
-- ``## At a glance``: the same block as the report's;
+- ``## At a glance``: the same block as the report's (the visit, its status,
+  itinerary and period; how many engagements, outcomes, statements, mentioned
+  events, people, organisations, places and documents);
 - ``## Engagements``: one line per engagement, in date order (sub-engagements
-  nested under theirs): its name linking to its heading in the report, date,
-  place and the people on each side (the issuing country's first);
+  nested under theirs; undated ones last): its name linking to where the report
+  writes it, date, status, place and the people on each side (the issuing
+  country's first);
+- ``## Mentioned events``, when the record has any: one line each, in record
+  order: its name linking into the report, kind, status, date, places, parties;
 - ``## Follow-ups`` (`md_facts.is_follow_up`): sorted by due date (latest
-  bound, then earliest, then record order; undated last), each with its due
-  date as printed and as bounds, what, who, and a link to the report's section
-  holding its source.
+  bound, then earliest, then record order; those whose bounds the record does
+  not know, then the undated, last), each with its due date as printed and the
+  bounds the record knows, what, who, its status, condition and who is to act,
+  and links to the report's sections holding its sources.
 
 Links point into the report (`report_link`, by default ``<record id>.md``) at
 the anchors the report's headings get on GitHub.
@@ -21,14 +27,15 @@ the anchors the report's headings get on GitHub.
 from __future__ import annotations
 
 from visitexport import dates
-from visitexport.dates import Span
 from visitexport.formats.markdown import text as md_text
 from visitexport.formats.markdown.facts import (
     Thing,
+    bounds_words,
     day_words,
     engagements,
     is_follow_up,
-    when_bounds,
+    kind_words,
+    when_text,
     when_words,
 )
 from visitexport.formats.markdown.page import Page
@@ -36,31 +43,73 @@ from visitexport.formats.markdown.report import FACT_MARKER, Report, report
 
 __all__ = ["dump_summary"]
 
-
-def _start(when: Thing) -> Span:
-    """Earliest day first: the order of engagements."""
-    span = dates.when(when)
-    assert span is not None  # a valid record's fuzzy dates have their bounds in order
-    return span
+_UNKNOWN = "9999-99-99"  # sorts after every day
 
 
-def _deadline(when: Thing) -> Span:
-    """Latest day first: follow-ups by the day they are due at the latest."""
-    first, last = _start(when)
-    return last, first
+def _start(when: Thing | None) -> tuple[str, str]:
+    """Earliest day first, then latest: the order of engagements; what the record does not know, last."""
+    if when is None:
+        return _UNKNOWN, _UNKNOWN
+    earliest, latest = dates.known_bounds(when)
+    return earliest or latest or _UNKNOWN, latest or _UNKNOWN
+
+
+def _deadline(when: Thing) -> tuple[str, str]:
+    """Latest day first, then earliest: follow-ups by the day they are due at the latest."""
+    earliest, latest = dates.known_bounds(when)
+    return latest or _UNKNOWN, earliest or _UNKNOWN
+
+
+def _link(full: Report, target: str, text: str, ident: str) -> str:
+    return f"[{md_text.inline(text)}]({md_text.destination(f'{target}#{full.anchors[ident]}')})"
 
 
 def _engagement_line(full: Report, engagement: Thing, target: str) -> str:
     facts = full.facts
-    title = md_text.inline(facts.engagement_title(engagement, with_date=False))
-    when = engagement["date"]
-    parts = [day_words(when) if "date" in when else f"{day_words(when)} ({when_bounds(when)})"]
+    parts = []
+    if "date" in engagement:
+        when = engagement["date"]
+        bounds = bounds_words(when) if "date" not in when else ""
+        parts.append(f"{day_words(when)} ({bounds})" if bounds else day_words(when))
+    if "status" in engagement:
+        parts.append(kind_words(engagement["status"]))
     if "place" in engagement:
         parts.append(facts.place_words(engagement["place"]))
     for side, participants in facts.sides(engagement):
-        parts.append(f"{facts.party(side)} side: {', '.join(facts.name(p['person']) for p in participants)}")
-    anchor = md_text.destination(f"{target}#{full.anchors[engagement['id']]}")
-    return f"[{title}]({anchor}): {md_text.inline('; '.join(parts))}"
+        label = "participants" if side is None else f"{facts.party(side)} side"
+        parts.append(f"{label}: {', '.join(facts.name(p['person']) for p in participants)}")
+    title = _link(full, target, facts.engagement_title(engagement, with_date=False), engagement["id"])
+    return f"{title}: {md_text.inline('; '.join(parts))}" if parts else title
+
+
+def _event_line(full: Report, event: Thing, target: str) -> str:
+    facts = full.facts
+    parts = [kind_words(event[key]) for key in ("kind", "status") if key in event]
+    if "date" in event:
+        parts.append(when_text(event["date"]))
+    if "places" in event:
+        parts.append(", ".join(facts.place_words(p) for p in event["places"]))
+    if "parties" in event:
+        parts.append(facts.parties(event["parties"]))
+    title = _link(full, target, event["name"], event["id"])
+    return f"{title}: {md_text.inline('; '.join(parts))}" if parts else title
+
+
+def _follow_up_line(full: Report, outcome: Thing, target: str) -> str:
+    facts = full.facts
+    due = outcome.get("due")
+    when = "no date given" if due is None else when_words(due)
+    about = [who] if (who := facts.parties_to(outcome)) else []
+    about += [kind_words(outcome["status"])] if "status" in outcome else []
+    about += [f"to act: {facts.parties(outcome['actors'])}"] if "actors" in outcome else []
+    about += [f"condition: {outcome['condition']}"] if "condition" in outcome else []
+    links = [
+        f"[{md_text.inline(words)}]({md_text.destination(f'{target}#{full.anchors[facts.section_of(source)]}')})"
+        for words, source in facts.citations(outcome["sources"])
+    ]
+    said = [md_text.inline("; ".join(about))] if about else []
+    said.append(", ".join(links))
+    return f"{FACT_MARKER} **{md_text.inline(when)}:** {md_text.inline(outcome['summary'])} ({'; '.join(said)})"
 
 
 def dump_summary(record: Thing, *, report_link: str | None = None) -> str:
@@ -75,7 +124,7 @@ def dump_summary(record: Thing, *, report_link: str | None = None) -> str:
     page = Page()
     page.heading(1, f"Summary: {facts.title()}")
     page.blank()
-    sentences = facts.header_lines("qualifier")
+    sentences = facts.header_lines("qualifier") or list(record.get("release", {}).get("qualifiers", []))
     said = [words for words in (facts.published(), facts.issuer()) if words is not None]
     if said:
         sentences.append(", ".join(said))
@@ -92,7 +141,7 @@ def dump_summary(record: Thing, *, report_link: str | None = None) -> str:
     order = {id(e): n for n, (e, _) in enumerate(engagements(record))}
 
     def by_date(group: list[Thing]) -> list[Thing]:
-        return sorted(group, key=lambda e: (_start(e["date"]), order[id(e)]))
+        return sorted(group, key=lambda e: (_start(e.get("date")), order[id(e)]))
 
     stack = [(e, "") for e in reversed(by_date(record.get("engagements", [])))]
     if not stack:
@@ -103,6 +152,12 @@ def dump_summary(record: Thing, *, report_link: str | None = None) -> str:
         inner = pad + " " * (len(FACT_MARKER) + 1)
         stack.extend((sub, inner) for sub in reversed(by_date(engagement.get("engagements", []))))
 
+    if "events" in record:
+        page.blank()
+        page.heading(2, "Mentioned events")
+        page.blank()
+        page.lines += [f"{FACT_MARKER} {_event_line(full, event, target)}" for event in record["events"]]
+
     outcomes = [(n, o) for n, o in enumerate(record.get("outcomes", [])) if is_follow_up(o)]
     outcomes.sort(
         key=lambda pair: (0, _deadline(pair[1]["due"]), pair[0]) if "due" in pair[1] else (1, ("", ""), pair[0])
@@ -111,13 +166,5 @@ def dump_summary(record: Thing, *, report_link: str | None = None) -> str:
         page.blank()
         page.heading(2, "Follow-ups")
         page.blank()
-    for _, outcome in outcomes:
-        due = outcome.get("due")
-        when = f"{when_words(due)} ({when_bounds(due)})" if due is not None else "no date given"
-        links = []
-        for source in facts.outermost(outcome["sources"]):
-            destination = md_text.destination(f"{target}#{full.anchors[facts.section_of(source)]}")
-            links.append(f"[{md_text.inline(facts.cite(source))}]({destination})")
-        what = f"{md_text.inline(outcome['summary'])} ({md_text.inline(facts.parties_to(outcome))}; {', '.join(links)})"
-        page.lines.append(f"{FACT_MARKER} **{md_text.inline(when)}:** {what}")
+    page.lines += [_follow_up_line(full, outcome, target) for _, outcome in outcomes]
     return page.text()

@@ -141,8 +141,9 @@ class Column:
         self.number = isinstance(node, ScalarNode) and node.kind == "number"
         self.boolean = isinstance(node, ScalarNode) and node.kind == "boolean"
         self.enum: tuple[str, ...] = tuple(node.schema.get("enum", ())) if isinstance(node, ScalarNode) else ()
-        #: An id in a column other than the row's own id refers to something else in the record.
-        self.reference = node.name == "id"
+        #: An id in a column other than the row's own id refers to something else in the record (a source
+        #: to a part of the document, or one row of a table).
+        self.reference = node.name in ("id", "source")
         #: Free text: wrapped, and the column indented by depth on nested sheets.
         self.text = node.name in _TEXT_NAMES
         #: Values that can hold neither commas nor spaces may also be typed "a, b" on import.

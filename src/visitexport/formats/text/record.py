@@ -1,8 +1,11 @@
-"""A record from a document layer: an id, the release's date and issuer where the header prints them.
+"""A record from a document layer: an id, the release's facts from its header, and what its body states.
 
-Nothing is invented: the date is the header's date line when it names a day of
-a year; the issuer is the organisation its issuer line names, as printed, read
-from that line. Everything else a person adds (in JSON, XML or the workbook).
+Nothing is invented: the date is the header's date line when it names a day
+(or only a month) of a year; the issuer is the organisation its issuer line
+names, as printed, read from that line; the title and qualifiers are the
+header's. The visit, people, places and engagements the body states plainly
+are read by `facts.read_facts`. Everything else a person adds (in JSON, XML or
+the workbook).
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ import re
 import unicodedata
 from typing import Any
 
-from visitexport.formats.text import classify
+from visitexport.formats.text import classify, facts_when
+from visitexport.formats.text.facts import read_facts
+from visitexport.formats.text.lines import Line
 from visitexport.formats.text.result import IngestWarning
 from visitexport.problems import shown
 from visitexport.schema import SCHEMA_VERSION
@@ -41,16 +46,44 @@ def _name(text: str) -> str:
     return re.sub(r"[ \t]*\t[ \t]*", " ", text)
 
 
-def build_record(document: Node, warnings: list[IngestWarning], lines: list[int]) -> Node:
-    """The record of a document layer; `lines` gives each header part's first line, for the warnings."""
+def build_record(
+    document: Node,
+    warnings: list[IngestWarning],
+    lines: list[int],
+    *,
+    body: list[Line] | None = None,
+    offices: tuple[str, ...] = (),
+    with_facts: bool = True,
+) -> Node:
+    """The record of a document layer; `lines` gives each header part's first line, for the warnings.
+
+    `body` (the text's lines) lets the warnings about the body's facts name their
+    line; `offices` adds to the offices people are named with (`facts_people.OFFICES`);
+    without `with_facts` only the header's facts are read.
+    """
     release: Node = {}
+    sources: list[str] = []
+    qualifiers: list[str] = []
     organisations: list[Node] = []
     title = next(part for part in document["header"] if part["type"] == "title")
+    title_line = 1
     for part, line in zip(document["header"], lines, strict=True):
-        if part["type"] == "date" and "date" not in release:
+        if part["type"] == "title" and part is title:
+            release["title"] = _name(part["text"])
+            sources.append(part["id"])
+            title_line = line
+        elif part["type"] == "qualifier" and _name(part["text"]) not in qualifiers:
+            qualifiers.append(_name(part["text"]))
+            sources.append(part["id"])
+        elif part["type"] == "date" and "date" not in release:
             found = classify.parse_date(part["text"])
+            month = facts_when.month_only(part["text"])
             if found is not None and found.iso is not None:
                 release["date"] = found.iso
+                sources.append(part["id"])
+            elif month is not None:
+                release["date"] = month
+                sources.append(part["id"])
             else:
                 message = (
                     f'the date line "{shown(part["text"])}" names no day of a year: the release\'s date is left out'
@@ -59,17 +92,39 @@ def build_record(document: Node, warnings: list[IngestWarning], lines: list[int]
         elif part["type"] == "issuer" and "issuer" not in release:
             name = _name(part["text"])
             ident = slug(name, 64) or "issuer"
-            kind = "ministry" if re.search(r"\bMinistry\b", name) else "other"
-            organisations.append({"id": ident, "name": name, "kind": kind, "sources": [part["id"]]})
+            organisation: Node = {"id": ident, "name": name}
+            # The kind only when the name says it: "Ministry of ..." is a ministry, "Embassy ..." may be anything.
+            if re.search(r"\bMinistry\b", name):
+                organisation["kind"] = "ministry"
+            organisation["sources"] = [part["id"]]
+            organisations.append(organisation)
             release["issuer"] = ident
+            sources.append(part["id"])
+    if qualifiers:
+        release["qualifiers"] = qualifiers
+    if sources:
+        release["sources"] = sources
     ident = slug(title["text"]) or "release"
     if "date" in release:
         ident = f"{ident}-{release['date']}"
     record: Node = {"schema_version": SCHEMA_VERSION, "id": ident}
-    if release:
-        record["release"] = release
+    record["release"] = release
     record["document"] = document
     if organisations:
         record["organisations"] = organisations
+    if with_facts:
+        taken = {o["id"] for o in organisations}
+        record.update(
+            read_facts(
+                document,
+                release.get("date"),
+                warnings,
+                slug,
+                body=body,
+                title_line=title_line,
+                offices=offices,
+                taken=taken,
+            )
+        )
     ordered: Node = order_keys(record, keys())
     return ordered

@@ -147,6 +147,13 @@ class _Writer:
         names = [ABOUT, RECORD] + [s.name for s in self.layout.sheets] + [LISTS]
         sheets = {name: self.book.create_sheet(name) for name in names}
         for sheet in self.layout.sheets:
+            if sheet.cells is not None and sheet.parent_header is not None:
+                # A table's rows: a source may name one ('t1.r3'), so it links to the row, by its table column.
+                self.id_letters[sheet.name] = letter(sheet.fixed_headers.index(sheet.parent_header) + 1)
+                for row in self.rows[sheet.name]:
+                    index = int(row.pointer.rpartition("/")[2]) + 1
+                    self.targets.setdefault(f"{row.parent}.r{index}", (sheet.name, row.number + 1))
+                continue
             if sheet.column("Id") is None:
                 continue
             position = [c.header for c in sheet.columns].index("Id")
