@@ -118,10 +118,12 @@ def resolve(key: str, n: int, thing: dict[str, Any]) -> dict[str, Any]:
     if key == "people":
         if "members" in thing:
             thing["members"] = ["kono"]
-        for membership in thing.get("memberships", ()):
+        if "memberships" in thing:  # one: every membership now names the same organisation
+            membership = thing["memberships"][0]
             membership["organisation"] = "mofa-jp"
             if "sources" in membership:
                 membership["sources"] = [PARAGRAPH["id"]]
+            thing["memberships"] = [membership]
     if key == "events":
         thing["quote"] = PARAGRAPH["text"]
         for field, ids in (("places", ["moscow"]), ("parties", ["JP"])):

@@ -158,7 +158,7 @@ def _score(path: Path, found: Node, expected: Node) -> tuple[float, list[str]]:
 
 
 def test_there_are_test_releases() -> None:
-    assert len(RELEASES) >= 12
+    assert len(RELEASES) >= 30
     assert all(p.with_suffix(".expected.json").exists() for p in RELEASES)
 
 
@@ -268,3 +268,141 @@ def test_facts_that_break_a_rule_are_left_out_with_a_warning(monkeypatch: pytest
     assert "engagements" not in ingested.record
     assert visitexport.check(ingested.record) == []
     assert any("facts read from the body were left out" in w.message for w in ingested.warnings)
+
+
+def _warnings(name: str) -> tuple[Node, set[tuple[int, str]]]:
+    path = HERE / f"{name}.txt"
+    ingested = visitexport.ingest(path.read_bytes(), str(path))
+    return ingested.record, {(w.line, w.message) for w in ingested.warnings}
+
+
+def test_what_a_reference_section_lists_is_no_engagement() -> None:
+    record, warnings = _warnings("reference-past")
+    # "3. Reference" then "(1) Summit Meeting (5 December 2004)": an earlier meeting, said at its line.
+    assert [e["date"]["date"] for e in record["engagements"]] == ["2005-04-03"]
+    assert (18, '"Summit Meeting" is listed under a reference or background heading: it is not read as one') in warnings
+    # "(Reference)" standing alone heads the unlabelled headings after it too.
+    record, warnings = _warnings("flat-reference")
+    assert [e["kind"] for e in record["engagements"]] == ["meeting"]
+
+
+def test_a_lead_whose_weekday_is_not_its_days_gives_no_engagement() -> None:
+    record, warnings = _warnings("weekday-us")
+    assert "engagements" not in record
+    assert (6, "the lead prints a weekday that is not the day's: its engagement is left out") in warnings
+
+
+def test_a_visit_the_lead_recalls_after_its_first_sentence_is_not_the_releases() -> None:
+    record, _ = _warnings("visited-in-passing")
+    assert "visit" not in record  # "President Hu visited Japan in May 1998 as Vice President."
+
+
+def test_a_short_name_printed_with_another_office_is_left_out() -> None:
+    record, warnings = _warnings("ambassador-kim")
+    kim = next(p for p in record["people"] if p["name"] == "Kim Hang-kyung")
+    assert [t["printed"] for t in kim["titles"]] == ["Ambassador of the Republic of Korea to Japan", "Ambassador"]
+    assert (8, '"President Kim" may be someone else than Kim Hang-kyung: left out') in warnings
+
+
+def test_times_another_event_is_given_are_not_the_engagements() -> None:
+    record, warnings = _warnings("clock-formats")
+    summit = next(e for e in record["engagements"] if e["kind"] == "summit")
+    assert "times" not in summit  # "A welcome ceremony was held at 9:30 before the summit meeting."
+    assert (10, "the times printed may be another event's: the engagement's times are left out") in warnings
+    lunch = next(e for e in record["engagements"] if e["kind"] == "working_lunch")
+    assert "times" not in lunch
+    assert "duration" not in lunch
+    record, _ = _warnings("ceremony-lead")
+    assert all("times" not in e for e in record["engagements"])
+
+
+def test_times_in_two_zones_that_disagree_are_left_out() -> None:
+    record, _ = _warnings("telephone-zones")
+    (talks,) = record["engagements"]
+    assert "times" not in talks  # 21:00 to 21:20 Japan time; 13:00 to 13:30 Brussels time
+    assert talks["duration"]["value"] == "PT20M"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "title"),
+    [
+        ("Vice-Minister Kenichiro Sasae attended.", None, None),
+        ("Senior Vice-Minister Tetsuro Fukuyama attended.", None, None),
+        ("Press Secretary/Director-General Akira Chiba said.", None, None),
+        ("Special Envoy of the Prime Minister Yoshiro Mori visited Chile.", None, None),
+        ("Minister Counsellor Taro Yamada attended.", None, None),
+        ("Prime Minister Shri Manmohan Singh attended.", None, None),
+        ("Prime Minister Dato' Seri Abdullah Ahmad Badawi attended.", None, None),
+        ("the acting President Goh attended.", None, None),
+        ("Mr. Kenichiro Sasae, Director-General, Asian and Oceanian Affairs Bureau, attended.", None, None),
+        ("Vice-Premier Wu Yi attended.", None, None),
+        ("It was Prime Minister Shinzo Abe", "Shinzo Abe", "Prime Minister"),
+        ("Mr. Taro Aso, Minister for Foreign Affairs, said.", "Taro Aso", "Minister for Foreign Affairs"),
+    ],
+)
+def test_a_name_or_office_that_may_be_cut_is_no_mention(text: str, name: str | None, title: str | None) -> None:
+    from visitexport.formats.text.facts_people import mentions
+
+    found = [(m.name, m.title) for m in mentions(text)]
+    assert found == ([] if name is None else [(name, title)])
+
+
+def test_a_list_of_countries_is_read_whole_or_not_at_all() -> None:
+    from visitexport.formats.text.codec import ingest
+
+    def visit(lead: str) -> Node:
+        text = f"Visit\n\n3 May 2005\nMinistry of Foreign Affairs\n\n{lead}\n"
+        found: Node = ingest(text).record["visit"]
+        return found
+
+    assert visit("Minister Taro Aso will visit Brazil, Mexico, Peru, and Chile from 8 to 14 May.")["countries"] == [
+        "BR",
+        "MX",
+        "PE",
+        "CL",
+    ]
+    lima = visit("Minister Taro Aso will visit Lima, Peru, from 8 to 14 May.")
+    assert lima["countries"] == ["PE"]
+    assert len(lima["places"]) == 1
+    # "Washington, D.C." and "Atlanta, Georgia" (the state, or the country?): no places, no countries.
+    for lead in (
+        "Minister Taro Aso will visit Washington, D.C. and Memphis.",
+        "Minister Taro Aso will visit Atlanta, Georgia.",
+    ):
+        assert "places" not in visit(lead)
+        assert "countries" not in visit(lead)
+
+
+def test_lengths_and_clocks_that_go_on_past_what_is_read_are_not_read() -> None:
+    from visitexport.formats.text import facts_when as when
+
+    assert isinstance(when.length("for 1 hour 20 minutes"), str)
+    assert isinstance(when.length("for 30 minutes to an hour"), str)
+    assert when.length("for an hour and 20 minutes") == {"value": "PT1H20M", "printed": "an hour and 20 minutes"}
+    assert when.clocks("at 3:30 p.m.") is None
+    assert when.clocks("from 10:00 to 10:55 (local time; 16:00 to 17:10 Japan time)") is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Abcd " * 6000,
+        "1 " * 15000,
+        "Prime Minister Taro Aso held talks with President Putin on " + "3 June, " * 3700,
+        "Prime Minister Taro Aso will visit " + ", ".join(["Brazil", "Lima"] * 2000),
+        "On 3 May, " + "(x) " * 7000 + "Prime Minister Taro Aso held talks on 3 May.",
+        "Envoy of " * 3500 + "Prime Minister Taro Aso",
+        "Mr. Abcd Efgh, Minister" + " of Abcd" * 3500,
+    ],
+    ids=["capitalised", "digits", "days", "places", "parentheses", "offices", "after"],
+)
+def test_a_long_line_is_read_quickly(line: str) -> None:
+    import time
+
+    assert len(line) <= 32_767
+    for body in (line, "1. Summit Meeting (2 May)\n\n" + line):
+        text = f"Title\n\n3 May 2005\nMinistry of Foreign Affairs\n\n{body}\n"
+        started = time.perf_counter()
+        visitexport.ingest(text.encode(), "long.txt")
+        # Linear readers take some hundredths of a second; one that backtracks or rescans, seconds.
+        assert time.perf_counter() - started < 1.0

@@ -68,6 +68,8 @@ _DAY_BEFORE = re.compile(r"\b([1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?\s*(?:and|to
 #: The last day of a range printed after a month and day: "-4" or " to 4" in "November 1-4".
 _DAY_AFTER = re.compile(r"\s*(?:and|to|-|\u2013|\u2014)\s*([1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?\b", re.IGNORECASE)
 
+#: The longest a range's first day and joiner can be ("31st  and  "), with room for spaces.
+_RANGE_REACH = 24
 _YEAR_AFTER = re.compile(r",?\s+([12][0-9]{3})\b")
 
 
@@ -86,7 +88,9 @@ def day_months(text: str) -> list[DayMonth]:
         printed_year = groups["year"] or groups["year2"]
         year = int(printed_year) if printed_year else None
         if groups["day"]:
-            if before := _DAY_BEFORE.search(text, 0, match.start()):
+            # Only the few characters before the day can hold a range's first day: search no further back,
+            # or a text of many days is searched again and again (quadratic).
+            if before := _DAY_BEFORE.search(text, max(0, match.start() - _RANGE_REACH), match.start()):
                 found.append(DayMonth(int(before.group(1)), month, year, before.start(), match.end()))
             found.append(DayMonth(int(groups["day"]), month, year, *match.span()))
         else:

@@ -19,11 +19,14 @@ What is read, and from where (nothing else is):
 
 Events mentioned in passing ("the President's visit from 3 to 5 September",
 "the summit held in June") are none of these: a visit needs its principal as
-the subject of the lead's verb, an engagement a heading or the lead's verb.
+the subject of the verb of the lead's first sentence, an engagement a heading
+(not one under "Reference" or "Background", nor one dated with a year far from
+the release, nor one outside the visit's period) or the lead's verb.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -34,7 +37,7 @@ from visitexport.formats.text import facts_when as when
 from visitexport.formats.text.facts_people import Mention, mentions
 from visitexport.formats.text.lines import Line
 from visitexport.formats.text.result import IngestWarning
-from visitexport.wording import day_months, weekdays
+from visitexport.wording import DAY_MONTH, day_months, weekdays
 
 __all__ = ["COUNTRIES", "country_code", "read_facts"]
 
@@ -176,7 +179,8 @@ COUNTRIES: dict[str, str] = {
 _STATE = re.compile(
     r"^(?:the\s+)?(?:(?:Republic|Kingdom|Federal Republic|Socialist Republic|Islamic Republic|"
     r"Democratic Republic|Federal Democratic Republic|Democratic Socialist Republic|Commonwealth|State|"
-    r"Hashemite Kingdom|Sultanate|Federation|United Republic|Grand Duchy|Principality)"
+    r"Hashemite Kingdom|Sultanate|Federation|United Republic|Grand Duchy|Principality|Federative Republic|"
+    r"Arab Republic|Bolivarian Republic|Oriental Republic|Plurinational State)"
     r"\s+of\s+(?:the\s+)?)?"
 )
 
@@ -184,6 +188,8 @@ _STATE = re.compile(
 def country_code(name: str) -> str | None:
     """The ISO code of a country name as printed ("the Russian Federation", "the Kingdom of Norway")."""
     name = name.strip()
+    if re.fullmatch(r"(?:the\s+)?Republic\s+of\s+China", name):
+        return None  # not the People's Republic
     if name.removeprefix("the ") in COUNTRIES:
         return COUNTRIES[name.removeprefix("the ")]
     return COUNTRIES.get(name[_STATE.match(name).end() :]) if _STATE.match(name) else None  # type: ignore[union-attr]
@@ -216,7 +222,7 @@ _NOT_ENGAGEMENT = re.compile(r"^(?:\(?(?:Outline|Overview|Background|Reference|S
 #: Words that make a heading's engagement one it only refers to ("Follow-up to the Summit Held in June").
 _IN_PASSING = re.compile(
     r"\b(?:held|planned|scheduled|follow-up|preparations?\s+for|results?\s+of|outcomes?\s+of|towards?|ahead\s+of|"
-    r"previous|past|last|next|upcoming|forthcoming|future|former)\b",
+    r"previous|last|next|upcoming|forthcoming)\b",
     re.IGNORECASE,
 )
 #: Sections that list what happened before or around the release, not its engagements: "(Reference)
@@ -297,16 +303,23 @@ def _units(document: Node, finder: _LineFinder, title_line: int) -> Iterator[_Un
             yield _Unit(part["id"], part["text"], title_line, part, "title")
 
     def walk(blocks: list[Node], aside: bool) -> Iterator[_Unit]:
+        # "(Reference)" standing alone, then unlabelled headings: what follows it, up to the next labelled
+        # heading, is what it heads.
+        carry = False
         for block in blocks:
             kind = block["type"]
             if kind == "section":
                 line = finder.find(block["heading"], block.get("breaks"))
-                within = aside or bool(_ASIDE.match(_unlabelled(block["heading"])))
+                carry = carry and "label" not in block
+                heads_aside = bool(_ASIDE.match(_unlabelled(block["heading"])))
+                within = aside or carry or heads_aside
                 yield _Unit(block["id"], block["heading"], line, block, "heading", within)
                 yield from walk(block.get("blocks", []), within)
+                carry = carry or (heads_aside and not block.get("blocks"))
             elif kind == "paragraph":
                 line = finder.find(block["text"], block.get("breaks"))
-                yield _Unit(block["id"], block["text"], line, block, "paragraph", aside)
+                yield _Unit(block["id"], block["text"], line, block, "paragraph", aside or carry)
+                carry = carry or bool(_ALONE_ASIDE.fullmatch(block["text"].strip()))
             elif kind == "field":
                 text = f"{block['key']}: {block.get('value', '')}"
                 yield _Unit(block["id"], text, finder.find(block["key"]), block, "field", aside)
@@ -324,6 +337,9 @@ def _units(document: Node, finder: _LineFinder, title_line: int) -> Iterator[_Un
                     yield from walk(inner, within)
 
     yield from walk(document.get("body", []), False)
+
+
+_ALONE_ASIDE = re.compile(r"\(?(?:Reference|References|Background|Notes?)\)?:?", re.IGNORECASE)
 
 
 def _unlabelled(heading: str) -> str:
@@ -390,6 +406,14 @@ class _Reader:
             if len(matches) > 1:
                 self.warn(lines.get(source, 1), f'"{mention.title} {word}" may be any of several people: left out')
                 continue
+            if matches and not _may_hold(matches[0], mention.title):
+                # "Ambassador Kim Hang-kyung ... a message from President Kim": the office is not one the
+                # full name was printed with, so the short name may be someone else.
+                self.warn(
+                    lines.get(source, 1),
+                    f'"{mention.title} {word}" may be someone else than {matches[0].name}: left out',
+                )
+                continue
             if matches:
                 person = matches[0]
                 if word != person.name and word not in person.aliases:
@@ -414,6 +438,13 @@ class _Reader:
             if name == person.name or name in person.aliases:
                 return person
         return None
+
+
+def _may_hold(person: _Person, title: str) -> bool:
+    """Whether a short mention's office is one of the person's printed ones, or shorter ("Minister" of
+    "Minister for Foreign Affairs", "Foreign Minister" of "Minister for Foreign Affairs")."""
+    words = set(title.split())
+    return any(words <= set(held.split()) for held in person.titles)
 
 
 def _words(name: str) -> set[str]:
@@ -445,8 +476,9 @@ def _subject(text: str, start: int, reader: _Reader) -> Mention | None:
     return last
 
 
-#: A full stop that ends a sentence: not after "St", "Mr", "Ms", "Dr" or an initial ("George W. Bush").
-_SENTENCE_END = r"(?<!\bSt)(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\s[A-Z])\."
+#: A full stop that ends a sentence: not after "St", "Mr", "Ms", "Dr", an initial ("George W. Bush"),
+#: "H.E." or "U.S." ("H.E. Mr. Ban Ki-moon", "U.S. President").
+_SENTENCE_END = r"(?<!\bSt)(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\s[A-Z])(?<!H\.E)(?<!U\.S)(?<!U\.K)\."
 
 
 def _sentence(text: str, at: int) -> tuple[int, int]:
@@ -478,6 +510,31 @@ _TITLE_VISIT = re.compile(
 )
 
 
+def _destination(rest: str) -> tuple[str, bool]:
+    """Where a visit went, the words after its verb, and whether they are sure: up to a clause's end,
+    but over the commas of a list of countries ("Brazil, Argentina and Chile") or a city and its
+    country ("Lima, Peru"). After a comma, a capitalised word that is no country ("Washington, D.C.",
+    "Memphis, Tennessee") makes them unsure: a list cut there would be a wrong list."""
+    end = 0
+    for _ in range(12):
+        cut = _DEST_END.search(rest, end)
+        if cut is None:
+            return rest, True
+        if not rest.startswith(",", cut.start()):
+            return rest[: cut.start()], True
+        following = _DEST_END.search(rest, cut.end())
+        segment = rest[cut.end() : following.start() if following else len(rest)].strip()
+        segment = segment.removeprefix("and ").lstrip()  # "Brazil, Mexico, Peru, and Chile"
+        if not segment[:1].isupper():
+            return rest[: cut.start()], True
+        if not all(country_code(p) for p in re.split(r"\s+and\s+", segment) if p):
+            return rest[: following.start() if following else len(rest)], False
+        end = following.start() if following else len(rest)
+        if following is None:
+            return rest, True
+    return rest[:end], False
+
+
 @dataclass
 class _Visit:
     principal: str | None = None
@@ -497,10 +554,11 @@ def _read_title_visit(unit: _Unit, reader: _Reader, visit: _Visit) -> None:
     who = match.group("who") or match.group("who2")
     code = country_code(dest)
     named = mentions(who, reader.offices)
-    # The principal is who the title names first: "by Prime Minister X", "by Mr. X, Minister ...".
+    # The principal is who the title names first: "by Prime Minister X", "by Mr. X, Minister ...", "by His
+    # Majesty King X and Her Majesty Queen Y" (the King).
     honorific = named[0].honorific if named else None
     first_words = who.removeprefix(honorific).lstrip() if honorific else re.sub(r"^(?:Mr|Ms|Mrs|Dr)\.\s+", "", who)
-    if code is None or len(named) != 1 or not first_words.startswith((named[0].title, named[0].name)):
+    if code is None or not named or not first_words.startswith((named[0].title, named[0].name)):
         return
     visit.principal = named[0].name
     visit.countries.append(code)
@@ -510,7 +568,10 @@ def _read_title_visit(unit: _Unit, reader: _Reader, visit: _Visit) -> None:
 
 
 def _read_lead_visit(unit: _Unit, reader: _Reader, visit: _Visit) -> None:
-    found = list(_VISIT_VERB.finditer(unit.text))
+    # The release's visit is the lead's first sentence's: a later one ("President Hu visited Japan in
+    # May 1998") recalls another.
+    first_end = _sentence(unit.text, 0)[1]
+    found = [m for m in _VISIT_VERB.finditer(unit.text) if m.start() < first_end]
     if len(found) != 1:
         return
     verb = found[0]
@@ -523,14 +584,15 @@ def _read_lead_visit(unit: _Unit, reader: _Reader, visit: _Visit) -> None:
         )
         return
     rest = unit.text[verb.end() :]
-    cut = _DEST_END.search(rest)
-    dest = rest[: cut.start()] if cut else rest
+    dest, sure = _destination(rest)
     dest_end = verb.end() + len(dest)
-    pieces = [dest] if country_code(dest) else [p for p in re.split(r",\s*|\s+and\s+", dest) if p]
+    pieces = [dest] if country_code(dest) else [p for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", dest) if p]
+    if "," in dest and "Georgia" in pieces:
+        pieces.append("Georgia?")  # "Atlanta, Georgia": the state as likely as the country, so not read
     states = [
         p for p in pieces if country_code(p) is None and re.search(r"\b(?:Republic|Kingdom|State|Federation)\b", p)
     ]
-    if not pieces or not all(_PLACE.match(p) for p in pieces) or states:
+    if not sure or not pieces or not all(_PLACE.match(p) for p in pieces) or states:
         reader.warn(unit.line, f'where the visit went, "{dest}", is not read: the visit\'s places are left out')
         pieces = []
     codes: list[str] = []
@@ -595,7 +657,8 @@ def _times(engagement: Node, sentence: str, reader: _Reader, line: int) -> None:
             engagement["duration"] = length
 
 
-#: How many days from the release's date an engagement it reports may be (a long visit, a late release).
+#: How many days from the release's date an engagement it reports may be when its year is printed (a long
+#: visit, a late release); a day printed without its year is given one only within `facts_when._FARTHEST`.
 _NEAR = 60
 
 
@@ -622,7 +685,8 @@ def _heading_engagement(unit: _Unit, reader: _Reader) -> Node | None:
         return None
     # "Summit Meeting (5 December 2004)" in a release of April 2005: a year printed far from the release's
     # date is an earlier (or later) meeting recalled, not one the release reports.
-    if reader.release is not None and abs((date.fromisoformat(day["date"]) - reader.release).days) > _NEAR:
+    far = reader.release is not None and abs((date.fromisoformat(day["date"]) - reader.release).days) > _NEAR
+    if far and "inferred" not in day:
         reader.warn(unit.line, f'"{name}" is dated far from the release: it is not read as one of its engagements')
         return None
     engagement: Node = {"id": "", "kind": kind}
@@ -646,7 +710,15 @@ def _named_by_title(engagement: Node, title: _Unit | None) -> None:
 #: Words of a sentence about another meeting than the heading's ("the previous meeting lasted ...").
 _EARLIER_OR_LATER = re.compile(r"\b(?:previous|last|next|planned|since|scheduled|upcoming)\b", re.IGNORECASE)
 #: Kinds a sentence may call "the meeting" or "the talks".
-_MEETING_LIKE = {"summit", "meeting", "talks", "committee_meeting", "telephone_call", "video_conference", "courtesy_call"}
+_MEETING_LIKE = {
+    "summit",
+    "meeting",
+    "talks",
+    "committee_meeting",
+    "telephone_call",
+    "video_conference",
+    "courtesy_call",
+}
 
 
 def _said_of(text: str, kind: str) -> str | None:
@@ -656,7 +728,7 @@ def _said_of(text: str, kind: str) -> str | None:
     no kind at all."""
     # One pass over the text (not `_sentence` at each stop, which would go over it again and again).
     cuts = [0, *(m.end() for m in re.finditer(_SENTENCE_END + r"\s+(?=[A-Z])", text)), len(text)]
-    sentences = [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if a < b]
+    sentences = [text[a:b] for a, b in itertools.pairwise(cuts) if a < b]
     timed = [x for x in sentences if when.clocks(x) != [] or when.length(x) is not None]
     if not timed:
         return ""
@@ -679,21 +751,36 @@ def _first_paragraph(unit: _Unit) -> Node | None:
     return blocks[0] if blocks and blocks[0]["type"] == "paragraph" else None
 
 
+_WHO_CLAUSE = re.compile(r",\s+who\s+[^,.;]{1,120},")
+
+
 def _lead_engagement(unit: _Unit, reader: _Reader) -> Node | None:
     found = list(_LEAD_ENGAGEMENT.finditer(unit.text))
     if len(found) != 1:
         return None
     match = found[0]
-    if _subject(unit.text, match.start(), reader) is None:
+    subject = _subject(unit.text, match.start(), reader)
+    if subject is None:
         return None
     start, end = _sentence(unit.text, match.start())
     sentence = unit.text[start:end]
+    # One day is wanted: a sentence that prints many is not read, and not handed to `day_months`,
+    # whose search for a range's first day goes back over the text for each day it finds.
+    if sum(1 for _ in itertools.islice(DAY_MONTH.finditer(sentence), 3)) > 2:
+        return None
     days = day_months(sentence)
     if len(days) != 1 or when.period(sentence, reader.release) is not None:
         return None
     one = days[0]
     on = re.search(r"\b[Oo]n\s+(?:(?P<weekday>[A-Z][a-z]+),?\s+)?$", sentence[: one.start])
     if on is None:
+        return None
+    # "... held a meeting with President Hu, the first since the meeting on 2 May": a day printed after
+    # another engagement or event named after the verb is that one's.
+    after_verb = _WHO_CLAUSE.sub(",", unit.text[match.end() : start + on.start()])  # not "who is on a visit"
+    if any(p.search(after_verb) for p, _ in _KINDS) or _OTHER_THINGS.search(after_verb):
+        return None
+    if _EARLIER_OR_LATER.search(after_verb):
         return None
     resolved = when.resolve(one.day, one.month, one.year, reader.release)
     if resolved is None:
@@ -711,7 +798,17 @@ def _lead_engagement(unit: _Unit, reader: _Reader) -> Node | None:
     printed = sentence[one.start : one.end]
     engagement: Node = {"id": "", "kind": kind, "status": "held"}
     engagement["date"] = when.exact(resolved, printed)
-    _times(engagement, sentence, reader, unit.line)
+    # "..., after a welcome ceremony at 9:30": a time the sentence gives another event is not the engagement's.
+    # What is said of the subject between its name and the verb ("who is in New York to attend the
+    # Millennium Summit") is about the subject, not the engagement's time.
+    aside = unit.text[subject.end : match.start()] if subject.start >= start else ""
+    plain = sentence.replace(aside, " ", 1) if aside.strip(" ,") else sentence
+    # So is a clause about a counterpart ("..., who is on an official working visit to Japan, ...").
+    said = _said_of(_WHO_CLAUSE.sub(",", plain), kind)
+    if said is None:
+        reader.warn(unit.line, "the times printed may be another event's: the engagement's times are left out")
+    else:
+        _times(engagement, said, reader, unit.line)
     engagement["sources"] = [unit.source]
     if reader.release is not None and resolved.day > reader.release:
         del engagement["status"]

@@ -246,7 +246,7 @@ def _trim_name(words: list[str]) -> list[str]:
 def _clean_end(text: str, end: int) -> bool:
     """Whether a name that ends at `end` plainly ends there (no particle, no capitalised word after it)."""
     rest = text[end:]
-    if rest[:1].isalnum() or rest[:1] in "'\u2019-":
+    if rest[:1].isalnum() or rest[:1] in ("'", "\u2019", "-"):
         return False  # the name was cut inside a word ("Dato' Seri ...": an apostrophe the words stop at)
     following = re.match(r"\s+(\S+)", rest)
     if following is None:
@@ -261,7 +261,9 @@ def _clean_end(text: str, end: int) -> bool:
 def _held(text: str, start: int) -> bool:
     """Whether the office at `start` is held at the time (not 'former President', 'the late King')."""
     return not re.search(
-        r"\b(?:former|late|then|ex-|outgoing|incoming|future|next|acting|interim)\s*$", text[max(0, start - 12) : start], re.IGNORECASE
+        r"\b(?:former|late|then|ex-|outgoing|incoming|future|next|acting|interim)\s*$",
+        text[max(0, start - 12) : start],
+        re.IGNORECASE,
     )
 
 
@@ -274,8 +276,17 @@ def _preceded_by_word(text: str, start: int) -> bool:
     than the one read, "Japanese Prime Minister X" an adjective the title may include."""
     if start > 0 and text[start - 1] in "-/":
         return True  # "Vice-Minister Sasae", "Press Secretary/Director-General Chiba": the office goes on
+    if re.search(r"[A-Z][\w'-]*\s+(?:of|to|for)\s+(?:the\s+)?$", text[max(0, start - 60) : start]):
+        return True  # "Special Envoy of the Prime Minister Taro Aso": the office read is part of a longer one
     match = re.search(r"(\S+)\s+$", text[max(0, start - 40) : start])
     return match is not None and match.group(1)[:1].isupper() and match.group(1)[-1].isalpha()
+
+
+#: A bureau, embassy ... printed after an office and a comma, which is part of the office.
+_UNIT_AFTER_COMMA = re.compile(
+    r",\s+(?:the\s+)?(?:[A-Z][\w'-]*\s+){0,6}?(?:(?:and|of|for|the|in|to)\s+(?:[A-Z][\w'-]*\s+){0,4}?){0,3}"
+    r"(?:Bureau|Department|Division|Embassy|Consulate(?:-General)?|Mission|Office|Agency|Secretariat)\b"
+)
 
 
 def _after_title(title: str) -> str:
@@ -301,6 +312,9 @@ def mentions(text: str, extra: tuple[str, ...] = ()) -> list[Mention]:
         # "Minister for Economy, Trade and Industry": a portfolio printed with a comma goes on.
         rest = text[match.start("title") + len(title) :]
         if re.match(r",\s+[A-Z][a-z]+ and [A-Z]", rest):
+            continue
+        # "Director-General, Asian and Oceanian Affairs Bureau": the office goes on past the comma.
+        if _UNIT_AFTER_COMMA.match(rest):
             continue
         end = match.start("title") + len(title)
         out.append(Mention(" ".join(words), title, None, match.start(), end))

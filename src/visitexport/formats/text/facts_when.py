@@ -191,6 +191,9 @@ def clocks(text: str) -> list[Node] | None:
     if len(others) > 1:
         return None
     first = _clock(match.group("start"), match.group("end"), printed, zone, approximate)
+    # "from 10:00 to 10:55 (local time; 16:00 to 17:10 Japan time)": two lengths, so one time is misprinted.
+    if others and minutes_between(others[0]) != minutes_between(first):
+        return None
     return [first, *others]
 
 
