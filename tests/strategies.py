@@ -133,8 +133,10 @@ def resolve(key: str, n: int, thing: dict[str, Any]) -> dict[str, Any]:
         thing.pop("end_date", None)
         if "date" in thing:
             thing["date"] = _plain_when(thing["date"])
-    if key == "organisations" and "parent" in thing:
-        thing["parent"] = "mofa-jp"
+    if key == "organisations":
+        for field, value in (("parent", "mofa-jp"), ("members", ["mofa-jp"])):
+            if field in thing:
+                thing[field] = value
     if key == "statements":
         thing["speaker"] = "JP"
         thing["attribution"] = PARAGRAPH["text"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 import subprocess
 import sys
@@ -207,7 +208,11 @@ def test_seed_report_layout() -> None:
     assert "Published: 4 November 2000" in text
     assert "Source: not recorded" in text
     assert "Issuer: Ministry of Foreign Affairs (JP)" in text
-    assert "Principal: Yohei Kono, Minister for Foreign Affairs of Japan" in text
+    # The title as printed, the editor's normalised form marked as such.
+    assert (
+        "Principal: Yohei Kono, Minister for Foreign Affairs (normalised: Minister for Foreign Affairs of Japan)"
+        in text
+    )
     assert "Period: 1 to 4 November 2000 (as printed: From 1 to 4 November 2000)" in text
     assert "Visit: outbound (from JP), held" in text
     assert "Engagements: 3, with 1 sub-engagement" in text
@@ -271,7 +276,20 @@ def test_tables_hold_people_organisations_places_and_documents() -> None:
     tokens = parse(dump_markdown(record))
     people = _table(tokens, "People")
     assert people[0] == ["Name", "Honorific", "Titles at the time", "Country", "Memberships"]
-    assert people[1] == ["Yohei Kono", "", f"Minister for Foreign Affairs of Japan; Co-Chair of the {IGC}", "JP", ""]
+    assert people[1] == [
+        "Yohei Kono (also printed as: Kono)",
+        "",
+        "Minister for Foreign Affairs (normalised: Minister for Foreign Affairs of Japan); "
+        "Foreign Minister (normalised: Minister for Foreign Affairs of Japan); "
+        f"co-chair (normalised: Co-Chair of the {IGC})",
+        "JP",
+        "",
+    ]
+    # A normalised form that says the printed title again is not said twice.
+    assert (
+        people[2][2]
+        == "President (normalised: President of the Russian Federation); President of the Russian Federation"
+    )
     assert len(people) == len(record["people"]) + 1
     organisations = _table(tokens, "Organisations")
     assert organisations[0] == ["Name", "Abbreviation", "Kind", "Country", "Part of"]
@@ -678,6 +696,7 @@ def hostile_record() -> dict[str, Any]:
     )
     assign_ids(body)
     record["people"][0]["name"] = "Yohei | Kono <script>"
+    record["people"][0]["aliases"] = ["*Kono* | <i>"]
     record["people"][1]["titles"][0]["normalised"] = "[President](javascript:alert(1))"
     record["places"][0]["name"] = "![Moscow](http://example.com/x.png)"
     record["engagements"][0]["name"] = "# Courtesy | call *"
@@ -717,13 +736,17 @@ def test_hostile_texts_render_as_literal_text() -> None:
     people = _table(tokens, "People")
     assert all(len(row) == 5 for row in people)
     assert people[1] == [
-        "Yohei | Kono <script>",
+        "Yohei | Kono <script> (also printed as: *Kono* | <i>)",
         "",
-        f"Minister for Foreign Affairs of Japan; Co-Chair of the {IGC}",
+        "Minister for Foreign Affairs (normalised: Minister for Foreign Affairs of Japan); "
+        "Foreign Minister (normalised: Minister for Foreign Affairs of Japan); "
+        f"co-chair (normalised: Co-Chair of the {IGC})",
         "JP",
         "",
     ]
-    assert people[2][2] == "[President](javascript:alert(1)); President of the Russian Federation"
+    assert people[2][2] == (
+        "President (normalised: [President](javascript:alert(1))); President of the Russian Federation"
+    )
     items = [(item.label, item.value) for item in fact_items(tokens)]
     assert ("Planned meeting (follow-up)", "| col | col | <a href='javascript:alert(1)'>x</a>") in items
     assert ("Due", "before **the end** | of the year (by 31 December 2000; year from the release date)") in items
@@ -1056,13 +1079,19 @@ def test_bodies_by_designation_and_what_was_worked_out_about_engagements() -> No
     assert "Accompanied by: Yoshiro Mori" in lines
     assert "Hosts: Igor Sergeyevich Ivanov" in lines
     assert "Topics: the peace treaty" in lines
-    assert "Engagement: Foreign Ministers' Meeting (meeting, held (worked out from the text))" in lines
-    assert "Place: Moscow (RU) (worked out by the editor, not from the text)" in lines
+    # A worked-out status has a line of its own: its note would nest parentheses in the item's first line.
+    assert "Engagement: Foreign Ministers' Meeting (meeting)" in lines
+    assert lines[lines.index("Engagement: Foreign Ministers' Meeting (meeting)") + 1] == (
+        "Status: held (worked out from the text)"
+    )
+    assert "Place: Moscow (RU; place worked out by the editor, not from the text)" in lines
     assert (
         "RU side: Igor Sergeyevich Ivanov (Minister of Foreign Affairs, host, side worked out from the text)" in lines
     )
     assert "Participants: Yoshiro Mori (for Japanese companies)" in lines
-    assert "Mentioned event (held (worked out from the text)): the vice-minister level talks" in lines
+    assert lines[lines.index("Mentioned event: the vice-minister level talks") + 1] == (
+        "Status: held (worked out from the text)"
+    )
     assert "Occasion: in October" in lines
     _check_summary(record)
     _check_every_fact_once(record)
@@ -1139,6 +1168,169 @@ def test_worked_out_values_say_how_and_never_read_as_printed() -> None:
     places = _table(parse(dump_markdown(record)), "Places")
     assert places[1] == ["Moscow", "", "city", "RU (worked out from the text)"]
     _check_summary(record)
+
+
+CASES = sorted((ROOT / "tests" / "cases" / "valid").glob("*.json"))
+
+
+def _case(name: str) -> dict[str, Any]:
+    record: dict[str, Any] = json.loads((ROOT / "tests" / "cases" / "valid" / f"{name}.json").read_text("utf-8"))
+    return record
+
+
+def test_titles_are_as_printed_with_the_normalised_form_marked() -> None:
+    record = _seed()
+    # No normalised form: the printed title alone. A normalised form that says it again: not said twice.
+    record["people"][2]["titles"] = [{"printed": "Minister of Foreign Affairs"}]
+    record["people"][4]["titles"] = [{"printed": "Prime Minister  of Japan", "normalised": "Prime Minister of Japan"}]
+    assert check_record(record) == []
+    people = _table(_check_report(record), "People")
+    assert people[3][2] == "Minister of Foreign Affairs"
+    assert people[5][2] == "Prime Minister  of Japan"
+    # The editor's title never reads as printed in the At a glance block either.
+    case = _case("tour-itinerary-delegation")
+    assert check_record(case) == []
+    lines = all_text(_check_report(case)).splitlines()
+    assert "Principal: Makiko Tanaka, Foreign Minister (normalised: Minister for Foreign Affairs of Japan)" in lines
+    assert "Minister for Foreign Affairs of Japan" not in [
+        row[2] for row in _table(parse(dump_markdown(case)), "People")
+    ]
+    summary = all_text(parse(dump_summary(case))).splitlines()
+    assert "Principal: Makiko Tanaka, Foreign Minister (normalised: Minister for Foreign Affairs of Japan)" in summary
+
+
+def test_worked_out_countries_of_places_are_marked_wherever_a_place_is_named() -> None:
+    record = _seed()
+    record["places"][0]["inferred"] = {"country": {"basis": "text"}}
+    record["engagements"][1]["inferred"] = {"place": {"basis": "person"}}
+    record["events"] = [
+        {"id": "ev", "name": "the talks", "places": ["moscow"], "sources": ["s2.s1.l1.i3"]},
+        {
+            "id": "ev-2",
+            "name": "the next talks",
+            "places": ["moscow"],
+            "inferred": {"places": {"basis": "text"}},
+            "sources": ["s2.s1.l1.i3"],
+        },
+    ]
+    assert check_record(record) == []
+    lines = all_text(_check_report(record)).splitlines()
+    assert "Place: Moscow (RU, country worked out from the text)" in lines
+    # How the engagement's place was worked out goes in the same parentheses, not in a second pair.
+    assert (
+        "Place: Moscow (RU, country worked out from the text; place worked out by the editor, not from the text)"
+        in lines
+    )
+    assert "Places: Moscow (RU, country worked out from the text)" in lines  # the event's, and the visit's
+    assert "Places: Moscow (RU, country worked out from the text; place worked out from the text)" in lines
+    assert not [line for line in lines if "Moscow (RU)" in line]
+    assert _table(parse(dump_markdown(record)), "Places")[1][3] == "RU (worked out from the text)"
+    summary = all_text(parse(dump_summary(record)))
+    assert "Moscow (RU)" not in summary
+    assert "Moscow (RU, country worked out from the text)" in summary
+
+
+def test_names_parts_kinds_and_parties_worked_out_of_bodies_and_documents() -> None:
+    record = _seed()
+    barriers = record["organisations"][2]
+    barriers["aliases"] = ["the Barriers Subcommittee", "the subcommittee"]
+    barriers["inferred"] = {"kind": {"basis": "text"}, "parent": {"basis": "text", "note": "reports to the IGC"}}
+    record["organisations"].append(
+        {
+            "id": "ministries",
+            "designation": "the two Foreign Ministries",
+            "group": True,
+            "members": ["mofa-jp", "gov-ru"],
+            "sources": ["p1"],
+        }
+    )
+    memorandum = record["referenced_documents"][-1]
+    memorandum["inferred"] = {"kind": {"basis": "text"}, "parties": {"basis": "person"}}
+    assert check_record(record) == []
+    tokens = _check_report(record)
+    organisations = _table(tokens, "Organisations")
+    assert organisations[3] == [
+        barriers["name"] + " (also printed as: the Barriers Subcommittee; the subcommittee)",
+        "",
+        "subcommittee (worked out from the text)",
+        "",
+        f"{IGC} (Inter-Governmental Committee) (worked out from the text: reports to the IGC)",
+    ]
+    assert organisations[-1][0] == (
+        "the two Foreign Ministries (not named) (a group) (standing for Ministry of Foreign Affairs, "
+        "Government of the Russian Federation)"
+    )
+    documents = _table(tokens, "Referenced documents")
+    assert documents[-1][1:4] == [
+        "memorandum (worked out from the text)",
+        "2 November 2000",
+        "Yohei Kono, Viktor Khristenko (worked out by the editor, not from the text)",
+    ]
+    _check_every_fact_once(record)
+
+
+def test_place_of_issue_occasion_audience_and_the_new_outcome_statuses() -> None:
+    record = _seed()
+    record["release"]["place"] = "moscow"
+    record["visit"]["occasion"] = "part of the Japan-Russia year"
+    record["engagements"][0]["kind"] = "audience"
+    reaffirmed, instructed = record["outcomes"][0], record["outcomes"][1]
+    reaffirmed["status"], instructed["status"] = "reaffirmed", "instructed"
+    assert check_record(record) == []
+    tokens = _check_report(record)
+    top = [f"{item.label}: {item.value}" for item in fact_items(tokens) if item.heading == _headings(tokens)[0][1]]
+    assert top[:3] == [
+        "Published: 4 November 2000",
+        "Place of issue: Moscow (RU)",
+        "Issuer: Ministry of Foreign Affairs (JP)",
+    ]
+    lines = all_text(tokens).splitlines()
+    assert lines[lines.index("Visit: outbound (from JP), held") + 1] == "Occasion: part of the Japan-Russia year"
+    assert "Engagement: Courtesy Call on President Putin by Foreign Minister Kono (audience, held)" in lines
+    unnamed = {**record["engagements"][0]}
+    del unnamed["name"]
+    assert Facts(record).engagement_title(unnamed) == "Audience on 2 November 2000"
+    items = [(item.label, item.value) for item in fact_items(tokens)]
+    assert ("Confirmation (reaffirmed)", reaffirmed["summary"]) in items
+    assert ("Planned meeting (instructed, follow-up)", instructed["summary"]) in items
+    _check_every_fact_once(record)
+    _check_summary(record)
+    summary = dump_summary(record)
+    assert "\n4 November 2000, issued at Moscow (RU), Ministry of Foreign Affairs (JP). Full report: " in summary
+    assert "Occasion: part of the Japan-Russia year" in all_text(parse(summary)).splitlines()
+
+
+def _depth(text: str) -> int:
+    deepest = depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_no_item_nests_parentheses_in_its_first_line(path: Path) -> None:
+    """What the report says of an engagement or event before its facts (kind, status) stays one pair of
+    parentheses: how a status was worked out goes on a line of its own."""
+    record = json.loads(path.read_text("utf-8"))
+    assert check_record(record) == []
+    for item in fact_items(_check_report(record)):
+        if item.depth == 1 and item.label != "Engagement":
+            assert _depth(item.label) <= 1, item
+        if item.label in ("Engagement", "Within it"):
+            assert not item.value.endswith("))"), item
+    _check_every_fact_once(record)
+    _check_summary(record)
+
+
+def test_a_worked_out_status_of_a_mentioned_event_has_a_line_of_its_own() -> None:
+    record = _case("margins-outcomes-statuses")
+    assert check_record(record) == []
+    items = [(item.label, item.value) for item in fact_items(_check_report(record))]
+    at = items.index(("Mentioned event (other)", "the Aichi Expo"))
+    assert items[at + 1] == ("Status", "scheduled (worked out from the text: visas are to be eased 'before' it)")
+    summary = all_text(parse(dump_summary(record)))
+    assert "the Aichi Expo: other; scheduled (worked out from the text: visas are to be eased 'before' it)" in summary
 
 
 def test_wording_of_counts_and_of_spans() -> None:
@@ -1423,7 +1615,7 @@ def _expected_places(record: dict[str, Any]) -> Counter[tuple[str, str, str]]:
     return expected
 
 
-_METADATA = {"Qualifier", "Qualifiers", "Published", "Issuer", "Language", "Source"}
+_METADATA = {"Qualifier", "Qualifiers", "Published", "Place of issue", "Issuer", "Language", "Source"}
 _STATEMENT_KINDS = [
     kind.replace("_", " ").capitalize()
     for kind in load_schema()["properties"]["statements"]["items"]["properties"]["kind"]["enum"]

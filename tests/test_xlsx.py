@@ -667,11 +667,14 @@ def test_a_changed_cell_comes_back_as_exactly_that_change() -> None:
     def change(book: Any) -> None:
         cell_of(book, "People", "Name", lambda r: r["Id"] == "putin").value = "V. V. Putin"
         cell_of(book, "Outcomes", "Due: Latest", lambda r: r["Id"] == "o-japan-center-spb").value = "2000-12-30"
+        # Its EDTF form with it, or the two disagree (`date.edtf`).
+        cell_of(book, "Outcomes", "Due: EDTF", lambda r: r["Id"] == "o-japan-center-spb").value = "../2000-12-30"
 
     back = load_xlsx(edited(dump_xlsx(record), change), "changed.xlsx")
     expected = copy.deepcopy(record)
     next(p for p in expected["people"] if p["id"] == "putin")["name"] = "V. V. Putin"
-    next(o for o in expected["outcomes"] if o["id"] == "o-japan-center-spb")["due"]["latest"] = "2000-12-30"
+    due = next(o for o in expected["outcomes"] if o["id"] == "o-japan-center-spb")["due"]
+    due.update({"latest": "2000-12-30", "edtf": "../2000-12-30"})
     assert back == expected
 
 

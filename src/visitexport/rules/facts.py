@@ -36,7 +36,7 @@ def _inferred(ctx: Context) -> Iterator[tuple[Pointer, dict[str, Any]]]:
     for key in ("release", "visit"):
         if "inferred" in record.get(key, {}):
             yield partial(str, f"/{key}"), record[key]
-    for key in ("people", "organisations", "places", "events"):
+    for key in ("people", "organisations", "places", "events", "referenced_documents"):
         for n, thing in enumerate(record.get(key, ())):
             if "inferred" in thing:
                 yield partial("/{}/{}".format, key, n), thing

@@ -61,6 +61,9 @@ def unresolved(ctx: Context) -> Iterator[Fault]:
     issuer = record.get("release", {}).get("issuer")
     if issuer is not None and issuer not in organisations:
         yield "/release/issuer", _unresolved(ctx, issuer, _ORG)
+    issued_at = record.get("release", {}).get("place")
+    if issued_at is not None and issued_at not in places:
+        yield "/release/place", _unresolved(ctx, issued_at, _PLACE)
     if visit := record.get("visit"):
         if not people.issuperset(visit["principals"]):
             yield from _each(ctx, visit["principals"], people, _PERSON, "/visit/principals")
@@ -82,6 +85,8 @@ def unresolved(ctx: Context) -> Iterator[Fault]:
             if (org := membership["organisation"]) not in organisations:
                 yield f"/people/{n}/memberships/{i}/organisation", _unresolved(ctx, org, _ORG)
     for n, organisation in enumerate(record.get("organisations", ())):
+        if "members" in organisation and not organisations.issuperset(organisation["members"]):
+            yield from _each(ctx, organisation["members"], organisations, _ORG, f"/organisations/{n}/members")
         if "parent" in organisation and (parent := organisation["parent"]) not in organisations:
             yield f"/organisations/{n}/parent", _unresolved(ctx, parent, _ORG)
     for k, engagement in enumerate(ctx.engagements):

@@ -32,6 +32,7 @@ __all__ = [
     "kind_words",
     "length_words",
     "span_words",
+    "title_words",
     "when_text",
     "when_words",
 ]
@@ -108,6 +109,17 @@ def how_words(how: Thing, what: str = "worked out") -> str:
     """How a value was worked out: 'worked out from the header', 'year from the release date; <note>'."""
     words = f"{what} {_BASIS[how['basis']]}"
     return f"{words}: {how['note']}" if "note" in how else words
+
+
+def title_words(title: Thing) -> str:
+    """A title as printed, then its normalised form when it has one that says it otherwise: 'Foreign Minister
+    (normalised: Minister for Foreign Affairs of Japan)'. A normalised form is an editor's, never shown as
+    printed."""
+    printed = str(title["printed"])
+    normalised = title.get("normalised")
+    if normalised is None or _spaced(normalised) == _spaced(printed):
+        return printed
+    return f"{printed} (normalised: {normalised})"
 
 
 def _duration_words(duration: str) -> str:
@@ -379,18 +391,35 @@ class Facts:
     def parties(self, parties: list[str]) -> str:
         return ", ".join(self.party(p) for p in parties)
 
-    def place_words(self, ident: str) -> str:
+    def place_words(self, ident: str, how: Thing | None = None) -> str:
+        """A place and its country: 'Moscow (RU)', 'Kagoshima (JP, country worked out by the editor, not from the
+        text)': a worked-out country says so, as in the places table, so it never reads as printed.
+
+        `how`: how the fact naming the place worked the place out, said in the same parentheses ('Hanoi (VN;
+        place worked out from the text: ...)'), not in a second pair after them.
+        """
         place = self.by_id[ident]
-        return f"{place['name']} ({place['country']})" if "country" in place else str(place["name"])
+        about = []
+        if "country" in place:
+            country_how = place.get("inferred", {}).get("country")
+            about.append(
+                place["country"]
+                if country_how is None
+                else f"{place['country']}, {how_words(country_how, 'country worked out')}"
+            )
+        if how is not None:
+            about.append(how_words(how, "place worked out" if about else "worked out"))
+        return f"{place['name']} ({'; '.join(about)})" if about else str(place["name"])
 
     def person_with_title(self, ident: str) -> str:
-        """A person and the first title the release gives them: 'Yohei Kono, Minister for Foreign Affairs of Japan'."""
+        """A person and the first title the release gives them, as printed: 'Yohei Kono, Minister for Foreign
+        Affairs (normalised: Minister for Foreign Affairs of Japan)'."""
         person = self.by_id[ident]
         titles = person.get("titles", [])
         name = self.name(ident)
         if not titles:
             return name
-        return f"{name}, {titles[0].get('normalised', titles[0]['printed'])}"
+        return f"{name}, {title_words(titles[0])}"
 
     def engagement_title(self, engagement: Thing, *, with_date: bool = True) -> str:
         """An engagement's name, else its kind and date: 'Meeting on 3 November 2000', 'Meeting, later in the

@@ -5,13 +5,15 @@ Mapping contract (record -> report; a rendering, not read back):
 - ``# title`` (the header's title, its printed lines joined already; else the
   record's title, else its id), then the release's metadata: its qualifiers as
   printed ('(Summary)', 'Provisional Translation'), when it was published (the
-  date in words, and the printed date line when it says it otherwise), by whom
-  (the issuer, else its printed line, and the issuing country), its language,
+  date in words, and the printed date line when it says it otherwise), where
+  (the place of issue its dateline prints), by whom (the issuer, else its
+  printed line, and the issuing country), its language,
   and its source: a link when the record has a ``release.url`` (an http(s)
   address: the only link made from data); what the record does not state is
   "not recorded"; what it worked out says how ("worked out from the header");
-- ``## At a glance``: principals, the kind, direction and status of the visit,
-  countries, its itinerary leg by leg, places, period, and how many engagements,
+- ``## At a glance``: principals (with their first title as printed), the
+  kind, direction and status of the visit, its occasion, countries, its
+  itinerary leg by leg, places, period, and how many engagements,
   outcomes (and of them follow-ups, `md_facts.is_follow_up`), statements,
   mentioned events, people, organisations, places and documents;
 - ``## Release text``: the document body in reading order, every block once
@@ -26,17 +28,23 @@ Mapping contract (record -> report; a rendering, not read back):
   it"); one placed elsewhere names its parent ("Part of"). Each item ends with
   its sources, cited by their printed labels (a table row as "..., row 2"), each
   citation once, linking to the section holding them;
-- an engagement's facts: name, kind and status, dates, times (offset, zone as
+- an engagement's facts: name, kind and status (a worked-out status on a
+  ``Status`` line of its own, so that parentheses never nest), dates, times (offset, zone as
   printed, time zone, roughly or not), part of the day, durations, place,
   occasion, topics, participants by side (the issuing country's first; those
   without a side last) with title, role and organisation; a statement's: kind,
   speaker, summary, addressees, who delivered it, the engagement; an outcome's:
   kind, status, summary, parties, addressees, who is to act, due date,
   condition, place, documents, PLOVER event type, the engagement; a mentioned
-  event's: kind, status, name, dates, places, parties. Quotes and attributions
+  event's: kind, status (a worked-out one on its own line, as an
+  engagement's), name, dates, places, parties. A place is named with its
+  country, marked when worked out. Quotes and attributions
   are left out: they are the release's own words, shown once in its text;
 - ``## People``, ``## Organisations``, ``## Places`` and ``## Referenced
-  documents`` tables: who and what the facts name.
+  documents`` tables: who and what the facts name; a person or body with its
+  other printed names and the members a group stands for; titles as printed,
+  each with its normalised form (marked "normalised:") when it says it
+  otherwise; and every value the record worked out, saying how.
 
 Dates: an exact date in words, with its printed words ("as printed: 2
 November") and how it was worked out when it was ("year from the release
@@ -63,6 +71,7 @@ from visitexport.formats.markdown.facts import (
     kind_words,
     length_words,
     span_words,
+    title_words,
     when_text,
 )
 from visitexport.formats.markdown.page import Page
@@ -111,6 +120,18 @@ def _worked_out(thing: Thing, field: str, words: str) -> str:
     """`words` for a field's value, with how it was worked out when the record says it was."""
     how = thing.get("inferred", {}).get(field)
     return words if how is None else f"{words} ({how_words(how)})"
+
+
+def _status_fact(thing: Thing) -> tuple[list[str], str | None]:
+    """A status for a heading's parentheses, or, when it was worked out, for a ``Status`` line of its own: the
+    note of how it was worked out would otherwise nest parentheses in the heading's ('scheduled (worked out
+    from the text: ...)')."""
+    if "status" not in thing:
+        return [], None
+    words = kind_words(thing["status"])
+    if "status" in thing.get("inferred", {}):
+        return [], _worked_out(thing, "status", words)
+    return [words], None
 
 
 def _clock_words(facts: Facts, clock: Thing) -> str:
@@ -211,10 +232,13 @@ class _Writer:
         inline = md_text.inline
         title = facts.engagement_title(engagement, with_date=False)
         about = [kind_words(engagement["kind"])] if "name" in engagement else []
-        about += [_worked_out(engagement, "status", kind_words(engagement["status"]))] if "status" in engagement else []
+        status, status_line = _status_fact(engagement)
+        about += status
         headline = f"{title} ({', '.join(about)})" if about else title
         lines.append(pad + fact("Within it" if within else "Engagement", inline(headline)))
         inner = pad + _NESTED
+        if status_line is not None:
+            lines.append(inner + fact("Status", inline(status_line)))
         parent = self.parent[engagement["id"]]
         if parent is not None and not within:
             lines.append(inner + fact("Part of", self.engagement_link(parent["id"])))
@@ -234,10 +258,11 @@ class _Writer:
         for key, words in (("duration", "Duration"), ("scheduled_duration", "Scheduled duration")):
             if key in engagement:
                 lines.append(inner + fact(words, inline(length_words(engagement[key]))))
-        for key, label in (("place", "Place"), ("occasion", "Occasion")):
-            if key in engagement:
-                words = facts.place_words(engagement[key]) if key == "place" else engagement[key]
-                lines.append(inner + fact(label, inline(_worked_out(engagement, key, words))))
+        if "place" in engagement:
+            how = engagement.get("inferred", {}).get("place")
+            lines.append(inner + fact("Place", inline(facts.place_words(engagement["place"], how))))
+        if "occasion" in engagement:
+            lines.append(inner + fact("Occasion", inline(_worked_out(engagement, "occasion", engagement["occasion"]))))
         if "topics" in engagement:
             lines.append(inner + fact("Topics", inline("; ".join(engagement["topics"]))))
         for side, participants in facts.sides(engagement):
@@ -263,10 +288,13 @@ class _Writer:
 
     def event(self, event: Thing, pad: str) -> None:
         facts, lines, inline = self.facts, self.page.lines, md_text.inline
-        about = [_worked_out(event, key, kind_words(event[key])) for key in ("kind", "status") if key in event]
+        status, status_line = _status_fact(event)
+        about = [kind_words(event["kind"]), *status] if "kind" in event else status
         label = f"Mentioned event ({', '.join(about)})" if about else "Mentioned event"
         lines.append(pad + fact(label, inline(event["name"])))
         inner = pad + _NESTED
+        if status_line is not None:
+            lines.append(inner + fact("Status", inline(status_line)))
         if "date" in event:
             day = when_text(event["date"])
             if "end_date" in event:
@@ -275,8 +303,12 @@ class _Writer:
         elif "end_date" in event:
             lines.append(inner + fact("Last day", inline(when_text(event["end_date"]))))
         if "places" in event:
-            places = ", ".join(facts.place_words(p) for p in event["places"])
-            lines.append(inner + fact("Places", inline(_worked_out(event, "places", places))))
+            how = event.get("inferred", {}).get("places")
+            if len(event["places"]) == 1:  # how it was worked out goes in the place's own parentheses
+                places = facts.place_words(event["places"][0], how)
+            else:
+                places = _worked_out(event, "places", ", ".join(facts.place_words(p) for p in event["places"]))
+            lines.append(inner + fact("Places", inline(places)))
         if "parties" in event:
             lines.append(
                 inner + fact("Parties", inline(_worked_out(event, "parties", facts.parties(event["parties"]))))
@@ -338,8 +370,10 @@ class _Writer:
             )
         source = md_text.link(release["url"], release["url"]) if "url" in release else "not recorded"
         language = _worked_out(release, "language", release["language"]) if "language" in release else None
+        page.lines.append(fact("Published", inline(facts.published() or "not recorded")))
+        if "place" in release:
+            page.lines.append(fact("Place of issue", inline(facts.place_words(release["place"]))))
         page.lines += [
-            fact("Published", inline(facts.published() or "not recorded")),
             fact("Issuer", inline(facts.issuer() or "not recorded")),
             fact("Language", inline(language or "not recorded")),
             fact("Source", source),
@@ -376,6 +410,8 @@ class _Writer:
                 about.append(_worked_out(visit, "status", kind_words(visit["status"])))
             if about:
                 lines.append(fact("Visit", inline(", ".join(about))))
+            if "occasion" in visit:
+                lines.append(fact("Occasion", inline(visit["occasion"])))
             if "countries" in visit:
                 lines.append(fact("Countries", inline(_worked_out(visit, "countries", ", ".join(visit["countries"])))))
             if "legs" in visit:
@@ -426,6 +462,8 @@ class _Writer:
             """A name, else the words the release refers to a person or body by; whether it is a group, and of
             whom."""
             words = thing.get("name") or f"{thing['designation']} (not named)"
+            if "aliases" in thing:
+                words += f" (also printed as: {'; '.join(thing['aliases'])})"
             if "name" in thing and "designation" in thing:
                 words += f" (referred to as {thing['designation']})"
             if thing.get("group"):
@@ -441,7 +479,7 @@ class _Writer:
             [
                 cell(name_cell(p)),
                 cell(p.get("honorific", "")),
-                cell("; ".join(dict.fromkeys(t.get("normalised", t["printed"]) for t in p.get("titles", [])))),
+                cell("; ".join(dict.fromkeys(title_words(t) for t in p.get("titles", [])))),
                 cell(country(p)),
                 cell(
                     "; ".join(
@@ -458,9 +496,9 @@ class _Writer:
             [
                 cell(name_cell(o)),
                 cell(o.get("abbreviation", "")),
-                cell(kind_words(o["kind"]) if "kind" in o else ""),
+                cell(_worked_out(o, "kind", kind_words(o["kind"])) if "kind" in o else ""),
                 cell(country(o)),
-                cell(facts.party(o["parent"]) if "parent" in o else ""),
+                cell(_worked_out(o, "parent", facts.party(o["parent"])) if "parent" in o else ""),
             ]
             for o in record.get("organisations", [])
         ]
@@ -476,9 +514,9 @@ class _Writer:
         documents = [
             [
                 cell(d["title"]),
-                cell(kind_words(d["kind"])),
+                cell(_worked_out(d, "kind", kind_words(d["kind"]))),
                 cell(when_text(d["date"])) if "date" in d else "",
-                cell(facts.parties(d["parties"])) if "parties" in d else "",
+                cell(_worked_out(d, "parties", facts.parties(d["parties"]))) if "parties" in d else "",
                 self.source_links(d["sources"]),
             ]
             for d in record.get("referenced_documents", [])

@@ -3,8 +3,8 @@
 Mapping contract (record -> summary; a rendering, not read back):
 
 - ``# Summary: title``, the publication line (the qualifiers as printed, then
-  when and by whom, as the report's metadata says it; what the record does not
-  state is left out) and a link to the full report;
+  when, where and by whom, as the report's metadata says it; what the record
+  does not state is left out) and a link to the full report;
 - ``## At a glance``: the same block as the report's (the visit, its status,
   itinerary and period; how many engagements, outcomes, statements, mentioned
   events, people, organisations, places and documents);
@@ -33,6 +33,7 @@ from visitexport.formats.markdown.facts import (
     bounds_words,
     day_words,
     engagements,
+    how_words,
     is_follow_up,
     kind_words,
     when_text,
@@ -60,6 +61,13 @@ def _deadline(when: Thing) -> tuple[str, str]:
     return latest or _UNKNOWN, earliest or _UNKNOWN
 
 
+def _status_words(thing: Thing) -> str:
+    """A status, and how it was worked out when it was: never a worked-out status as if printed."""
+    words = kind_words(thing["status"])
+    how = thing.get("inferred", {}).get("status")
+    return words if how is None else f"{words} ({how_words(how)})"
+
+
 def _link(full: Report, target: str, text: str, ident: str) -> str:
     return f"[{md_text.inline(text)}]({md_text.destination(f'{target}#{full.anchors[ident]}')})"
 
@@ -72,7 +80,7 @@ def _engagement_line(full: Report, engagement: Thing, target: str) -> str:
         bounds = bounds_words(when) if "date" not in when else ""
         parts.append(f"{day_words(when)} ({bounds})" if bounds else day_words(when))
     if "status" in engagement:
-        parts.append(kind_words(engagement["status"]))
+        parts.append(_status_words(engagement))
     if "place" in engagement:
         parts.append(facts.place_words(engagement["place"]))
     for side, participants in facts.sides(engagement):
@@ -84,7 +92,8 @@ def _engagement_line(full: Report, engagement: Thing, target: str) -> str:
 
 def _event_line(full: Report, event: Thing, target: str) -> str:
     facts = full.facts
-    parts = [kind_words(event[key]) for key in ("kind", "status") if key in event]
+    parts = [kind_words(event["kind"])] if "kind" in event else []
+    parts += [_status_words(event)] if "status" in event else []
     if "date" in event:
         parts.append(when_text(event["date"]))
     if "places" in event:
@@ -125,7 +134,9 @@ def dump_summary(record: Thing, *, report_link: str | None = None) -> str:
     page.heading(1, f"Summary: {facts.title()}")
     page.blank()
     sentences = facts.header_lines("qualifier") or list(record.get("release", {}).get("qualifiers", []))
-    said = [words for words in (facts.published(), facts.issuer()) if words is not None]
+    release = record.get("release", {})
+    place = f"issued at {facts.place_words(release['place'])}" if "place" in release else None
+    said = [words for words in (facts.published(), place, facts.issuer()) if words is not None]
     if said:
         sentences.append(", ".join(said))
     report_link_md = f"[{md_text.inline(target)}]({md_text.destination(target)})"
