@@ -355,7 +355,12 @@ def test_seed_summary() -> None:
     report_tokens = parse(dump_markdown(record))
     tokens = parse(dump_summary(record))
     assert raw_html_or_images(tokens) == []
-    assert [text for level, text in _headings(tokens) if level == 2] == ["At a glance", "Engagements", "Follow-ups"]
+    assert [text for level, text in _headings(tokens) if level == 2] == [
+        "At a glance",
+        "Engagements",
+        "Mentioned events",
+        "Follow-ups",
+    ]
     anchors = github_anchors(report_tokens)
     hrefs = links(tokens)
     assert hrefs[0] == "kono-russia-2000.md"
@@ -708,6 +713,11 @@ def hostile_record() -> dict[str, Any]:
     record["outcomes"][1]["due"]["printed"] = "before **the end** | of the year"
     record["statements"][0]["summary"] = "`code` and <!-- html --> and [link][1]"
     record["referenced_documents"][1]["title"] = "[Krasnoyarsk](http://evil.example) | Agreement"
+    # The first source of the President's visit now holds hostile text: its quote is read from the other.
+    visit = record["events"][0]
+    visit.update(name="*the* | <b>visit</b>", quote="his visit to Japan in September", sources=["s1.s1.l1.i2.p1"])
+    apec = record["events"][2]  # likewise
+    apec.update(quote="the 8th Informal APEC Economic Leaders' meeting", sources=["s2.s2.l1.i1.p1"])
     return record
 
 
@@ -1648,7 +1658,7 @@ def _check_every_fact_once(record: dict[str, Any]) -> None:
 def test_every_fact_of_the_seed_is_written_once_where_it_was_read() -> None:
     record = _seed()
     expected = _expected_places(record)
-    assert sum(expected.values()) == 4 + 14 + 27
+    assert sum(expected.values()) == 4 + 4 + 14 + 27  # engagements, mentioned events, statements, outcomes
     assert ("(1) Peace Treaty", "outcome", record["outcomes"][0]["summary"]) in expected
     _check_every_fact_once(record)
     # The same summary twice is two facts, each written once: a checker that counted texts would see it.
