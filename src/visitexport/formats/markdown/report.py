@@ -86,6 +86,18 @@ _NESTED = " " * (len(FACT_MARKER) + 1)
 _RELEASE_PART_KEY = "#release"
 
 
+def _days(pad: str, thing: Thing) -> list[str]:
+    """The Date line of an engagement or event ("2 November 2000 to 4 November 2000"), or its Last day alone."""
+    if "date" in thing:
+        day = when_text(thing["date"])
+        if "end_date" in thing:
+            day += f" to {when_text(thing['end_date'])}"
+        return [pad + fact("Date", md_text.inline(day))]
+    if "end_date" in thing:
+        return [pad + fact("Last day", md_text.inline(when_text(thing["end_date"])))]
+    return []
+
+
 class Report(NamedTuple):
     """The report's text, where its anchors point, and what the summary shares with it."""
 
@@ -242,13 +254,7 @@ class _Writer:
         parent = self.parent[engagement["id"]]
         if parent is not None and not within:
             lines.append(inner + fact("Part of", self.engagement_link(parent["id"])))
-        if "date" in engagement:
-            day = when_text(engagement["date"])
-            if "end_date" in engagement:
-                day += f" to {when_text(engagement['end_date'])}"
-            lines.append(inner + fact("Date", inline(day)))
-        elif "end_date" in engagement:
-            lines.append(inner + fact("Last day", inline(when_text(engagement["end_date"]))))
+        lines += _days(inner, engagement)
         if "part_of_day" in engagement:
             part = engagement["part_of_day"]
             words = part["value"] + (f" (as printed: {part['printed']})" if "printed" in part else "")
@@ -295,13 +301,7 @@ class _Writer:
         inner = pad + _NESTED
         if status_line is not None:
             lines.append(inner + fact("Status", inline(status_line)))
-        if "date" in event:
-            day = when_text(event["date"])
-            if "end_date" in event:
-                day += f" to {when_text(event['end_date'])}"
-            lines.append(inner + fact("Date", inline(day)))
-        elif "end_date" in event:
-            lines.append(inner + fact("Last day", inline(when_text(event["end_date"]))))
+        lines += _days(inner, event)
         if "places" in event:
             how = event.get("inferred", {}).get("places")
             if len(event["places"]) == 1:  # how it was worked out goes in the place's own parentheses
