@@ -1931,3 +1931,18 @@ def test_invalid_input_leaves_an_existing_report_alone(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["convert", str(bad), "-o", str(out)])
     assert result.exit_code == 1
     assert out.read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.parametrize(
+    ("period", "words"),
+    [
+        ({"start": "2027-02", "end": "2027-02"}, "February 2027"),  # not "February 2027 to February 2027"
+        ({"start": "2027-02", "end": "2027-03"}, "February to March 2027"),
+        ({"start": "2000-11-01", "end": "2000-11-04"}, "1 to 4 November 2000"),
+        ({"start": "2000", "end": "2000"}, "2000"),
+    ],
+)
+def test_a_period_of_one_month_or_year_is_said_once(period: dict[str, str], words: str) -> None:
+    from visitexport.formats.markdown.report import period_words
+
+    assert period_words(period) == words
