@@ -33,6 +33,8 @@ _ID = itemgetter("id")
 
 #: Record keys of the top-level things with ids, and the kind each holds.
 FACTS = (("people", PERSON), ("organisations", ORG), ("places", PLACE))
+#: The dates of the top-level facts other than engagements: (record key, the keys of its dates).
+DATED_FACTS = (("events", ("date", "end_date")), ("outcomes", ("due",)), ("referenced_documents", ("date",)))
 LATER_FACTS = (("events", EVENT), ("statements", STATEMENT), ("outcomes", OUTCOME), ("referenced_documents", DOCUMENT))
 
 

@@ -17,7 +17,7 @@ from visitexport.dates import (
     real_day,
     when,
 )
-from visitexport.rules._context import Context
+from visitexport.rules._context import DATED_FACTS, Context
 from visitexport.rules._rule import Fault, rule
 
 
@@ -43,16 +43,11 @@ def date_bounds(ctx: Context) -> Iterator[Fault]:
             yield f"{ctx.engagement_pointer(k)}/date", message
         elif "end_date" in engagement and (message := _bad_bounds(engagement["end_date"])):
             yield f"{ctx.engagement_pointer(k)}/end_date", message
-    for n, event in enumerate(ctx.record.get("events", ())):
-        for key in ("date", "end_date"):
-            if key in event and (message := _bad_bounds(event[key])):
-                yield f"/events/{n}/{key}", message
-    for n, outcome in enumerate(ctx.record.get("outcomes", ())):
-        if "due" in outcome and (message := _bad_bounds(outcome["due"])):
-            yield f"/outcomes/{n}/due", message
-    for n, doc in enumerate(ctx.record.get("referenced_documents", ())):
-        if "date" in doc and (message := _bad_bounds(doc["date"])):
-            yield f"/referenced_documents/{n}/date", message
+    for top, keys in DATED_FACTS:
+        for n, thing in enumerate(ctx.record.get(top, ())):
+            for key in keys:
+                if key in thing and (message := _bad_bounds(thing[key])):
+                    yield f"/{top}/{n}/{key}", message
 
 
 def _edtf_fault(value: dict[str, Any]) -> str | None:
@@ -77,7 +72,7 @@ def date_edtf(ctx: Context) -> Iterator[Fault]:
         for key in ("date", "end_date"):
             if key in engagement and (message := _edtf_fault(engagement[key])):
                 yield f"{ctx.engagement_pointer(k)}/{key}", message
-    for top, keys in (("events", ("date", "end_date")), ("outcomes", ("due",)), ("referenced_documents", ("date",))):
+    for top, keys in DATED_FACTS:
         for n, thing in enumerate(ctx.record.get(top, ())):
             for key in keys:
                 if key in thing and (message := _edtf_fault(thing[key])):

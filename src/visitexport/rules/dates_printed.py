@@ -8,7 +8,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from visitexport.rules._context import Context
+from visitexport.rules._context import DATED_FACTS, Context
 from visitexport.rules._rule import Fault, rule
 from visitexport.wording import day_months, nearest_year, weekdays
 
@@ -30,7 +30,7 @@ def _exact_dates(ctx: Context) -> Iterator[tuple[Pointer, dict[str, Any]]]:
         for key in ("date", "end_date"):
             if "date" in (value := engagement.get(key, {})) and "printed" in value:
                 yield partial(_engagement_at, ctx, k, key), value
-    for top, keys in (("events", ("date", "end_date")), ("outcomes", ("due",)), ("referenced_documents", ("date",))):
+    for top, keys in DATED_FACTS:
         for n, thing in enumerate(ctx.record.get(top, ())):
             for key in keys:
                 if "date" in (value := thing.get(key, {})) and "printed" in value:
